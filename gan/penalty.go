@@ -1,0 +1,84 @@
+package gan
+
+import (
+	"math"
+	"math/rand/v2"
+
+	"ganbook/autograd"
+	"ganbook/tensor"
+)
+
+// ---- Lipschitz constraints --------------------------------------------------------
+
+// ClipWeights clamps every element of every parameter to [−c, c] in place:
+// WGAN's crude way of keeping the critic Lipschitz (arXiv 1701.07875,
+// Algorithm 1, c = 0.01). It runs after each critic update and records
+// nothing.
+func ClipWeights(params []*autograd.Var, c float64) {
+	for _, p := range params {
+		d := p.Value.Data()
+		for i, v := range d {
+			d[i] = math.Min(math.Max(v, -c), c)
+		}
+	}
+}
+
+// GradientPenalty is WGAN-GP's penalty (Gulrajani et al. 2017, arXiv
+// 1704.00028):
+//
+//	E[(‖∇ₓ̂ D(x̂)‖₂ − 1)²],  x̂ = α·x + (1 − α)·x̃,  α ~ U[0, 1] per sample,
+//
+// with x a real batch and x̃ a generated one of the same shape (N, ...); the
+// norm is taken per sample over all of its features. The returned penalty
+// (without the weight λ) is differentiable with respect to D's parameters:
+// the input gradient is built with createGraph, so training D
+// differentiates through it (double backpropagation). norms holds the N
+// gradient norms, for monitoring. It panics with tensor.ErrShape if the
+// batches' shapes differ.
+func GradientPenalty(d func(*autograd.Var) *autograd.Var, real, fake *tensor.Tensor, r *rand.Rand) (penalty *autograd.Var, norms *tensor.Tensor) {
+	if !tensor.SameShape(real, fake) {
+		tensor.Panicf(tensor.ErrShape, "GradientPenalty", "real %s, fake %s", tensor.FormatShape(real.Shape()), tensor.FormatShape(fake.Shape()))
+	}
+	alpha := perSample(r, real)
+	// x̂ = x̃ + α·(x − x̃)
+	xhat := tensor.Add(fake, tensor.Mul(alpha, tensor.Sub(real, fake)))
+	return penaltyAt(d, xhat)
+}
+
+// DRAGANPenalty is DRAGAN's penalty (Kodali et al. 2017, arXiv 1705.07215),
+// the same (‖∇D‖ − 1)² taken around the real data instead of between real
+// and fake:
+//
+//	x_p = x + c·std(x)·u,  u ~ U[0, 1) element-wise,
+//	x̂  = x + α·(x_p − x),  α ~ U[0, 1] per sample,
+//
+// with std(x) one scalar over the whole batch and c = 0.5 in the paper's
+// code. It returns the penalty (without λ) and the per-sample norms.
+func DRAGANPenalty(d func(*autograd.Var) *autograd.Var, real *tensor.Tensor, c float64, r *rand.Rand) (penalty *autograd.Var, norms *tensor.Tensor) {
+	std := math.Sqrt(tensor.Var(real).Item() * float64(real.Len()) / float64(max(real.Len()-1, 1)))
+	noise := tensor.Scale(tensor.RandU(r, 0, 1, real.Shape()...), c*std)
+	alpha := perSample(r, real)
+	xhat := tensor.Add(real, tensor.Mul(alpha, noise)) // x + α·(x_p − x)
+	return penaltyAt(d, xhat)
+}
+
+// perSample draws α ~ U[0, 1) for each sample of x, shaped (N, 1, ...) so
+// that it broadcasts over the sample's features.
+func perSample(r *rand.Rand, x *tensor.Tensor) *tensor.Tensor {
+	shape := x.Shape()
+	for i := 1; i < len(shape); i++ {
+		shape[i] = 1
+	}
+	return tensor.RandU(r, 0, 1, shape...)
+}
+
+// penaltyAt returns mean over samples of (‖∇ₓ D(x)‖₂ − 1)² at the points
+// xhat (N, ...), with the gradient built differentiably.
+func penaltyAt(d func(*autograd.Var) *autograd.Var, xhat *tensor.Tensor) (*autograd.Var, *tensor.Tensor) {
+	x := autograd.Param(xhat)
+	grad := autograd.Grad([]*autograd.Var{d(x)}, []*autograd.Var{x}, true)[0]
+	flat := autograd.Reshape(grad, xhat.Dim(0), -1)
+	norm := autograd.Sqrt(autograd.Sum(autograd.Square(flat), 1)) // (N)
+	penalty := autograd.Mean(autograd.Square(autograd.AddScalar(norm, -1)))
+	return penalty, norm.Value
+}

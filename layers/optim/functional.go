@@ -1,0 +1,130 @@
+package optim
+
+import (
+	"math"
+
+	"ganbook/autograd"
+	"ganbook/tensor"
+)
+
+// ---- Differentiable optimizer steps --------------------------------------------
+//
+// These functions compute the same updates as SGD and Adam, but with
+// autograd operations on variables instead of loops on raw storage, and
+// they return new variables instead of changing the parameters. When the
+// gradients were taken with autograd.Grad(..., createGraph=true), the new
+// parameters are differentiable functions of the old ones: a loss computed
+// after K simulated steps can be backpropagated through all K of them, as
+// the unrolled GAN does (arXiv 1611.02163):
+//
+//	θ1 := optim.SGDStep(θ, autograd.Grad([]*autograd.Var{f(θ)}, θ, true), lr)
+//	loss := g(θ1) // ∂loss/∂θ includes how θ1 depends on θ
+
+// SGDStep returns pᵢ − lr·gᵢ for every parameter pᵢ and its gradient gᵢ,
+// built with autograd operations. A nil gradient leaves its parameter as it
+// is (the same variable is returned). It panics with tensor.ErrArgument if
+// the slices differ in length or lr is negative or not finite, and with
+// tensor.ErrShape if a gradient's shape differs from its parameter's.
+func SGDStep(params, grads []*autograd.Var, lr float64) []*autograd.Var {
+	checkFunctional("SGDStep", params, grads)
+	checkLR("SGDStep", lr)
+	out := make([]*autograd.Var, len(params))
+	for i, p := range params {
+		if grads[i] == nil {
+			out[i] = p
+			continue
+		}
+		out[i] = autograd.Sub(p, autograd.Scale(grads[i], lr))
+	}
+	return out
+}
+
+// AdamState is the state that AdamStep carries from one step to the next:
+// the first and second moment estimates m and v (one variable per
+// parameter, shaped like it) and the number T of steps taken. The zero
+// value is the state before the first step (m = v = 0, T = 0).
+type AdamState struct {
+	M, V []*autograd.Var
+	T    int
+}
+
+// AdamStep computes one Adam step (see Adam; arXiv 1412.6980) with autograd
+// operations and returns the new parameters and the new state: with
+// t = st.T + 1,
+//
+//	m′ = β1·m + (1−β1)·g,  v′ = β2·v + (1−β2)·g⊙g
+//	p′ = p − lr·(m′/(1−β1ᵗ)) / (√(v′/(1−β2ᵗ)) + ε)
+//
+// A nil gradient leaves its parameter, m and v as they are. Differentiating
+// through the step needs √v̂ away from 0: where a gradient coordinate is
+// exactly zero in every step so far, the derivative of √ at 0 is infinite.
+//
+// It panics with tensor.ErrArgument if the slices differ in length (st.M
+// and st.V may be nil for a fresh state), lr is negative, β1 or β2 is
+// outside [0, 1), or ε < 0, and with tensor.ErrShape if a gradient's or a
+// moment's shape differs from its parameter's.
+func AdamStep(params, grads []*autograd.Var, st AdamState, lr, beta1, beta2, eps float64) ([]*autograd.Var, AdamState) {
+	const op = "AdamStep"
+	checkFunctional(op, params, grads)
+	checkLR(op, lr)
+	checkBeta(op, "β1", beta1)
+	checkBeta(op, "β2", beta2)
+	if !(eps >= 0) {
+		tensor.Panicf(tensor.ErrArgument, op, "ε = %g, want ε ≥ 0", eps)
+	}
+	m, v := momentsOf(op, "m", st.M, params), momentsOf(op, "v", st.V, params)
+	t := float64(st.T + 1)
+	bc1 := 1 - math.Pow(beta1, t)
+	bc2 := 1 - math.Pow(beta2, t)
+
+	out := make([]*autograd.Var, len(params))
+	next := AdamState{M: make([]*autograd.Var, len(params)), V: make([]*autograd.Var, len(params)), T: st.T + 1}
+	for i, p := range params {
+		g := grads[i]
+		if g == nil {
+			out[i], next.M[i], next.V[i] = p, m[i], v[i]
+			continue
+		}
+		mi := autograd.Add(autograd.Scale(m[i], beta1), autograd.Scale(g, 1-beta1))
+		vi := autograd.Add(autograd.Scale(v[i], beta2), autograd.Scale(autograd.Mul(g, g), 1-beta2))
+		denom := autograd.AddScalar(autograd.Sqrt(autograd.Scale(vi, 1/bc2)), eps) // √v̂ + ε
+		out[i] = autograd.Sub(p, autograd.Scale(autograd.Div(mi, denom), lr/bc1))
+		next.M[i], next.V[i] = mi, vi
+	}
+	return out, next
+}
+
+// checkFunctional checks that every parameter has a gradient slot, of its
+// shape when present.
+func checkFunctional(op string, params, grads []*autograd.Var) {
+	if len(params) != len(grads) {
+		tensor.Panicf(tensor.ErrArgument, op, "%d parameters, %d gradients", len(params), len(grads))
+	}
+	for i, p := range params {
+		if g := grads[i]; g != nil && !sameShape(p.Value, g.Value) {
+			tensor.Panicf(tensor.ErrShape, op, "parameter %d has shape %s, its gradient %s",
+				i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(g.Value.Shape()))
+		}
+	}
+}
+
+// momentsOf returns the moments of a state, or zeros for a fresh state.
+func momentsOf(op, name string, moments, params []*autograd.Var) []*autograd.Var {
+	if moments == nil {
+		zeros := make([]*autograd.Var, len(params))
+		for i, p := range params {
+			zeros[i] = autograd.Const(tensor.ZerosLike(p.Value))
+		}
+		return zeros
+	}
+	if len(moments) != len(params) {
+		tensor.Panicf(tensor.ErrArgument, op, "%d parameters, %d values of %s", len(params), len(moments), name)
+	}
+	for i, p := range params {
+		if !sameShape(p.Value, moments[i].Value) {
+			tensor.Panicf(tensor.ErrShape, op, "parameter %d has shape %s, its %s %s",
+				i, tensor.FormatShape(p.Value.Shape()), name, tensor.FormatShape(moments[i].Value.Shape()))
+		}
+	}
+	return moments
+}

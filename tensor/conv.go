@@ -1,0 +1,282 @@
+package tensor
+
+// Convolution as data movement plus a matrix product.
+//
+// A 2-D convolution takes every KH×KW window of every input channel, lays
+// it out as a column, and multiplies the weights by the matrix of columns:
+//
+//	x     (N, C, H, W)            input images
+//	cols  (N, C·KH·KW, OH·OW)     Im2Col(x): one column per output pixel
+//	w     (O, C·KH·KW)            the (O, C, KH, KW) kernel, flattened
+//	y     (N, O, OH·OW)           w · cols[n] for each n, read as (N, O, OH, OW)
+//
+// Col2Im is the adjoint of Im2Col: it scatters every column back onto the
+// pixels it was read from, adding where windows overlap. That makes it the
+// backward pass of Im2Col and the forward pass of a transposed convolution.
+// UpsampleNearest and SumPool2D are another such adjoint pair.
+
+import "fmt"
+
+// ConvGeom describes the sliding window of a 2-D convolution: a KH×KW
+// kernel moved SH rows and SW columns at a time over an input padded with
+// PH rows of zeros above and below and PW columns of zeros left and right.
+// Kernel sizes and strides must be at least 1, paddings at least 0.
+type ConvGeom struct {
+	KH, KW int // kernel height and width
+	SH, SW int // stride: rows and columns between neighbouring windows
+	PH, PW int // zero padding added on each side
+}
+
+// String formats the geometry as "kernel 4x4 stride 2x2 padding 1x1".
+func (g ConvGeom) String() string {
+	return fmt.Sprintf("kernel %dx%d stride %dx%d padding %dx%d", g.KH, g.KW, g.SH, g.SW, g.PH, g.PW)
+}
+
+// OutSize returns the output height and width for an h×w input:
+//
+//	oh = ⌊(h + 2·PH − KH) / SH⌋ + 1,   ow = ⌊(w + 2·PW − KW) / SW⌋ + 1.
+//
+// It panics with ErrArgument if a kernel size or stride is below 1, a
+// padding is negative, h or w is below 1, or the kernel does not fit in
+// the padded input (an output size below 1).
+func (g ConvGeom) OutSize(h, w int) (oh, ow int) {
+	return g.outSize("ConvGeom.OutSize", []int{h, w})
+}
+
+// outSize validates g against an input whose last two dimensions are the
+// height and width and returns the output size; op and the full input
+// shape go into the panic message.
+func (g ConvGeom) outSize(op string, input []int) (oh, ow int) {
+	h, w := input[len(input)-2], input[len(input)-1]
+	if g.KH < 1 || g.KW < 1 || g.SH < 1 || g.SW < 1 || g.PH < 0 || g.PW < 0 {
+		Panicf(ErrArgument, op, "%v on input %s: kernel and stride must be positive, padding non-negative",
+			g, FormatShape(input))
+	}
+	if h < 1 || w < 1 {
+		Panicf(ErrArgument, op, "%v on input %s: image height and width must be positive", g, FormatShape(input))
+	}
+	// Check the numerators before dividing: Go's division truncates toward
+	// zero, so a negative numerator would not give a negative size.
+	nh, nw := h+2*g.PH-g.KH, w+2*g.PW-g.KW
+	if nh < 0 || nw < 0 {
+		Panicf(ErrArgument, op, "%v on input %s leaves no output", g, FormatShape(input))
+	}
+	return nh/g.SH + 1, nw/g.SW + 1
+}
+
+// imageDims returns the four dimensions of an (N,C,H,W) tensor, panicking
+// with ErrShape if x is not 4-D.
+func imageDims(op string, x *Tensor) (n, c, h, w int) {
+	if len(x.shape) != 4 {
+		Panicf(ErrShape, op, "input %s is not (N,C,H,W)", FormatShape(x.shape))
+	}
+	return x.shape[0], x.shape[1], x.shape[2], x.shape[3]
+}
+
+// convOutRange returns the half-open range [lo, hi) of output positions o
+// in [0, out) whose input position o·stride − pad + k lies inside [0, size).
+// Outside it the window reads padding. Computing it once per kernel offset
+// keeps the bounds checks out of the inner loops.
+func convOutRange(k, stride, pad, size, out int) (lo, hi int) {
+	// First o with o·stride − pad + k ≥ 0, i.e. o ≥ ⌈(pad − k)/stride⌉.
+	if d := pad - k; d > 0 {
+		lo = (d + stride - 1) / stride
+	}
+	// Last o with o·stride − pad + k ≤ size − 1, i.e. o ≤ ⌊(size − 1 + pad − k)/stride⌋.
+	if d := size - 1 + pad - k; d >= 0 {
+		hi = min(out, d/stride+1)
+	}
+	return min(lo, hi), hi
+}
+
+// Im2Col unfolds the convolution windows of x (N,C,H,W) into columns
+// (N, C·KH·KW, OH·OW), with (OH, OW) = g.OutSize(H, W):
+//
+//	cols[n, (c·KH + i)·KW + j, oy·OW + ox] = x[n, c, oy·SH − PH + i, ox·SW − PW + j],
+//
+// and 0 where that position falls in the padding. Row r = (c·KH + i)·KW + j
+// matches a (O, C, KH, KW) weight tensor flattened to (O, C·KH·KW), so the
+// convolution is the batched product w · cols[n] → (N, O, OH·OW), which is
+// already (N, O, OH, OW) in row-major order.
+//
+// It panics with ErrShape if x is not 4-D and with ErrArgument on a bad
+// geometry (see ConvGeom.OutSize).
+func Im2Col(x *Tensor, g ConvGeom) *Tensor {
+	n, c, h, w := imageDims("Im2Col", x)
+	oh, ow := g.outSize("Im2Col", x.shape)
+	rows, plane := c*g.KH*g.KW, oh*ow
+	cols := Zeros(n, rows, plane) // entries that read padding stay 0
+	for b := 0; b < n; b++ {
+		for ch := 0; ch < c; ch++ {
+			img := x.data[(b*c+ch)*h*w : (b*c+ch+1)*h*w] // one (H,W) channel
+			for i := 0; i < g.KH; i++ {
+				oy0, oy1 := convOutRange(i, g.SH, g.PH, h, oh)
+				for j := 0; j < g.KW; j++ {
+					ox0, ox1 := convOutRange(j, g.SW, g.PW, w, ow)
+					if ox0 == ox1 {
+						continue // this kernel column only ever sees padding
+					}
+					r := b*rows + (ch*g.KH+i)*g.KW + j
+					dst := cols.data[r*plane : (r+1)*plane] // one (OH·OW) row of cols
+					x0 := ox0*g.SW - g.PW + j               // input column read by ox0
+					for oy := oy0; oy < oy1; oy++ {
+						y := oy*g.SH - g.PH + i
+						gatherStrided(dst[oy*ow+ox0:oy*ow+ox1], img[y*w+x0:(y+1)*w], g.SW)
+					}
+				}
+			}
+		}
+	}
+	return cols
+}
+
+// gatherStrided sets dst[k] = src[k·stride] for every k in dst.
+func gatherStrided(dst, src []float64, stride int) {
+	if stride == 1 {
+		copy(dst, src)
+		return
+	}
+	at := 0 // a running index instead of k·stride
+	for k := range dst {
+		dst[k] = src[at]
+		at += stride
+	}
+}
+
+// Col2Im is the adjoint of Im2Col: it maps cols (N, C·KH·KW, OH·OW) to an
+// image (N, C, H, W) by adding every entry back onto the pixel Im2Col read
+// it from,
+//
+//	x[n, c, oy·SH − PH + i, ox·SW − PW + j] += cols[n, (c·KH + i)·KW + j, oy·OW + ox],
+//
+// dropping entries that land in the padding. Pixels covered by several
+// windows receive the sum of their contributions. So ⟨Im2Col(x), y⟩ =
+// ⟨x, Col2Im(y)⟩ for all x and y: Col2Im is Im2Col's backward pass and a
+// transposed convolution's forward pass.
+//
+// It panics with ErrArgument on a bad geometry or image size (see
+// ConvGeom.OutSize) and with ErrShape if cols is not (n, c·KH·KW, OH·OW).
+func Col2Im(cols *Tensor, n, c, h, w int, g ConvGeom) *Tensor {
+	image := []int{n, c, h, w}
+	oh, ow := g.outSize("Col2Im", image)
+	rows, plane := c*g.KH*g.KW, oh*ow
+	if n < 0 || c < 0 || !shapesEqual(cols.shape, []int{n, rows, plane}) {
+		Panicf(ErrShape, "Col2Im", "cols %s for image %s with %v; want %s",
+			FormatShape(cols.shape), FormatShape(image), g, FormatShape([]int{n, rows, plane}))
+	}
+	x := Zeros(n, c, h, w)
+	for b := 0; b < n; b++ {
+		for ch := 0; ch < c; ch++ {
+			img := x.data[(b*c+ch)*h*w : (b*c+ch+1)*h*w]
+			for i := 0; i < g.KH; i++ {
+				oy0, oy1 := convOutRange(i, g.SH, g.PH, h, oh)
+				for j := 0; j < g.KW; j++ {
+					ox0, ox1 := convOutRange(j, g.SW, g.PW, w, ow)
+					if ox0 == ox1 {
+						continue
+					}
+					r := b*rows + (ch*g.KH+i)*g.KW + j
+					src := cols.data[r*plane : (r+1)*plane]
+					x0 := ox0*g.SW - g.PW + j
+					for oy := oy0; oy < oy1; oy++ {
+						y := oy*g.SH - g.PH + i
+						scatterAddStrided(img[y*w+x0:(y+1)*w], src[oy*ow+ox0:oy*ow+ox1], g.SW)
+					}
+				}
+			}
+		}
+	}
+	return x
+}
+
+// scatterAddStrided adds src[k] to dst[k·stride] for every k in src.
+func scatterAddStrided(dst, src []float64, stride int) {
+	at := 0 // a running index instead of k·stride
+	for _, v := range src {
+		dst[at] += v
+		at += stride
+	}
+}
+
+// UpsampleNearest enlarges x (N,C,H,W) to (N, C, H·s, W·s) by repeating
+// every pixel in an s×s block: y[n, c, Y, X] = x[n, c, ⌊Y/s⌋, ⌊X/s⌋].
+// Its adjoint is SumPool2D with the same s.
+//
+// It panics with ErrShape if x is not 4-D and with ErrArgument if s < 1.
+func UpsampleNearest(x *Tensor, s int) *Tensor {
+	n, c, h, w := imageDims("UpsampleNearest", x)
+	if s < 1 {
+		Panicf(ErrArgument, "UpsampleNearest", "scale %d for input %s", s, FormatShape(x.shape))
+	}
+	ws := w * s // width of an output row
+	out := Zeros(n, c, h*s, ws)
+	for p := 0; p < n*c; p++ {
+		img := x.data[p*h*w : (p+1)*h*w]
+		up := out.data[p*h*w*s*s : (p+1)*h*w*s*s]
+		for y := 0; y < h; y++ {
+			// Build the first of the s output rows of input row y ...
+			first := up[y*s*ws : (y*s+1)*ws]
+			for col, v := range img[y*w : (y+1)*w] {
+				block := first[col*s : (col+1)*s]
+				for k := range block {
+					block[k] = v
+				}
+			}
+			// ... and copy it into the other s−1.
+			for k := 1; k < s; k++ {
+				copy(up[(y*s+k)*ws:(y*s+k+1)*ws], first)
+			}
+		}
+	}
+	return out
+}
+
+// SumPool2D sums non-overlapping s×s blocks of x (N,C,H,W), giving
+// (N, C, H/s, W/s): y[n, c, oy, ox] = Σ_{dy,dx < s} x[n, c, oy·s + dy, ox·s + dx].
+// It is the adjoint of UpsampleNearest with the same s, and vice versa.
+//
+// It panics with ErrShape if x is not 4-D or H or W is not divisible by s,
+// and with ErrArgument if s < 1.
+func SumPool2D(x *Tensor, s int) *Tensor { return sumPool("SumPool2D", x, s) }
+
+// AvgPool2D averages non-overlapping s×s blocks of x (N,C,H,W), giving
+// (N, C, H/s, W/s): AvgPool2D(x, s) = SumPool2D(x, s) / s². Its adjoint is
+// UpsampleNearest(·, s) / s². It panics like SumPool2D.
+func AvgPool2D(x *Tensor, s int) *Tensor {
+	out := sumPool("AvgPool2D", x, s)
+	area := float64(s * s)
+	for i := range out.data {
+		out.data[i] /= area
+	}
+	return out
+}
+
+// sumPool is SumPool2D with the op name for its panics.
+func sumPool(op string, x *Tensor, s int) *Tensor {
+	n, c, h, w := imageDims(op, x)
+	if s < 1 {
+		Panicf(ErrArgument, op, "block size %d for input %s", s, FormatShape(x.shape))
+	}
+	if h%s != 0 || w%s != 0 {
+		Panicf(ErrShape, op, "input %s is not divisible into %dx%d blocks", FormatShape(x.shape), s, s)
+	}
+	oh, ow := h/s, w/s
+	out := Zeros(n, c, oh, ow)
+	for p := 0; p < n*c; p++ {
+		img := x.data[p*h*w : (p+1)*h*w]
+		pooled := out.data[p*oh*ow : (p+1)*oh*ow]
+		for oy := 0; oy < oh; oy++ {
+			dst := pooled[oy*ow : (oy+1)*ow]
+			// Add the block's s input rows one after the other.
+			for y := oy * s; y < (oy+1)*s; y++ {
+				row := img[y*w : (y+1)*w]
+				for ox := range dst {
+					for _, v := range row[ox*s : (ox+1)*s] {
+						dst[ox] += v
+					}
+				}
+			}
+		}
+	}
+	return out
+}

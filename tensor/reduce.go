@@ -1,0 +1,252 @@
+package tensor
+
+import (
+	"math"
+	"slices"
+)
+
+// ---- Reductions ---------------------------------------------------------------
+//
+// A reduction over one axis views the tensor as (outer, n, inner) around that
+// axis and sums (or maxes) over n. The inner loop runs along contiguous
+// memory, and every output element is accumulated in the order k = 0..n−1.
+// Reductions over several axes reduce one axis at a time, from the last.
+//
+// The Keep variants keep each reduced axis as a dimension of size 1, so the
+// result broadcasts against the input; the plain ones drop it. With no axes,
+// every axis is reduced.
+
+// SumKeep returns the sum over the given axes, keeping them with size 1.
+// It panics with ErrAxis on an axis out of range or repeated.
+func SumKeep(t *Tensor, axes ...int) *Tensor {
+	axes = reduceAxes("Sum", t, axes)
+	if len(axes) == len(t.shape) && len(axes) > 0 { // everything: one loop
+		s := 0.0
+		for _, v := range t.data {
+			s += v
+		}
+		out := Full(s, ones(len(t.shape))...)
+		return out
+	}
+	out := t
+	for i := len(axes) - 1; i >= 0; i-- {
+		out = sumAxis(out, axes[i])
+	}
+	if out == t {
+		out = t.Clone()
+	}
+	return out
+}
+
+// Sum returns the sum over the given axes (all when none are given),
+// dropping them: Sum of a (2,3) over axis 1 has shape (2).
+func Sum(t *Tensor, axes ...int) *Tensor {
+	return dropAxes(SumKeep(t, axes...), reduceAxes("Sum", t, axes))
+}
+
+// MeanKeep returns the mean over the given axes, keeping them.
+func MeanKeep(t *Tensor, axes ...int) *Tensor {
+	out := SumKeep(t, axes...)
+	n := len(t.data) / max(len(out.data), 1)
+	return Scale(out, 1/float64(n))
+}
+
+// Mean returns the mean over the given axes (all when none are given).
+func Mean(t *Tensor, axes ...int) *Tensor {
+	return dropAxes(MeanKeep(t, axes...), reduceAxes("Mean", t, axes))
+}
+
+// VarKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
+// keeping them. Batch normalisation uses this form.
+func VarKeep(t *Tensor, axes ...int) *Tensor {
+	d := Sub(t, MeanKeep(t, axes...))
+	return MeanKeep(Mul(d, d), axes...)
+}
+
+// Var returns the biased variance over the given axes (all when none given).
+func Var(t *Tensor, axes ...int) *Tensor {
+	return dropAxes(VarKeep(t, axes...), reduceAxes("Var", t, axes))
+}
+
+// MaxKeep returns the maximum along one axis, keeping it with size 1.
+func MaxKeep(t *Tensor, axis int) *Tensor {
+	v, _ := maxAxis("Max", t, axis)
+	return v
+}
+
+// Max returns the maximum along one axis, dropping it.
+func Max(t *Tensor, axis int) *Tensor {
+	v, _ := maxAxis("Max", t, axis)
+	return dropAxes(v, []int{normAxis("Max", axis, len(t.shape))})
+}
+
+// ArgMax returns, for every position of the reduced shape (in row-major
+// order), the index along axis of the first maximum.
+func ArgMax(t *Tensor, axis int) []int {
+	_, idx := maxAxis("ArgMax", t, axis)
+	return idx
+}
+
+// LogSumExp returns log Σₖ exp(xₖ) along axis, keeping it with size 1. It
+// subtracts the maximum first, so it neither overflows nor underflows to −Inf
+// for finite inputs.
+func LogSumExp(t *Tensor, axis int) *Tensor {
+	m := MaxKeep(t, axis)
+	s := SumKeep(Exp(Sub(t, m)), axis)
+	return Add(m, Log(s))
+}
+
+// Softmax returns exp(xₖ)/Σⱼ exp(xⱼ) along axis, computed as exp(x − max).
+func Softmax(t *Tensor, axis int) *Tensor {
+	e := Exp(Sub(t, MaxKeep(t, axis)))
+	return Div(e, SumKeep(e, axis))
+}
+
+// ---- Broadcasting and its adjoint ----------------------------------------------
+
+// BroadcastTo returns t repeated to the given shape under the broadcasting
+// rule. It panics with ErrShape if t's shape cannot broadcast to it.
+func BroadcastTo(t *Tensor, shape ...int) *Tensor {
+	if !broadcastsTo(t.shape, shape) {
+		Panicf(ErrShape, "BroadcastTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+	}
+	if shapesEqual(t.shape, shape) {
+		return t.Clone()
+	}
+	out := Zeros(shape...)
+	broadcastLoop(out, t, out, func(dst, x, _ []float64, xs, _ int) {
+		if xs == 1 {
+			copy(dst, x)
+			return
+		}
+		c := x[0]
+		for i := range dst {
+			dst[i] = c
+		}
+	})
+	return out
+}
+
+// SumTo sums t down to the given shape, the adjoint of BroadcastTo: every
+// axis along which shape broadcasts to t's shape is summed. It is how the
+// gradient of a broadcasting operation returns to its input's shape.
+// It panics with ErrShape if shape does not broadcast to t's shape.
+func SumTo(t *Tensor, shape ...int) *Tensor {
+	if !broadcastsTo(shape, t.shape) {
+		Panicf(ErrShape, "SumTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+	}
+	if shapesEqual(t.shape, shape) {
+		return t.Clone()
+	}
+	lead := len(t.shape) - len(shape)
+	var axes []int
+	for i := range t.shape {
+		if i < lead || (shape[i-lead] == 1 && t.shape[i] != 1) {
+			axes = append(axes, i)
+		}
+	}
+	s := SumKeep(t, axes...)
+	return &Tensor{shape: append([]int{}, shape...), data: s.data}
+}
+
+// broadcastsTo reports whether from broadcasts to exactly to.
+func broadcastsTo(from, to []int) bool {
+	if len(from) > len(to) {
+		return false
+	}
+	lead := len(to) - len(from)
+	for i, d := range from {
+		if d != 1 && d != to[lead+i] {
+			return false
+		}
+	}
+	return true
+}
+
+// ---- Helpers --------------------------------------------------------------------
+
+// reduceAxes normalises axes (all of them when none are given), sorted,
+// panicking with ErrAxis on a repeat or an axis out of range.
+func reduceAxes(op string, t *Tensor, axes []int) []int {
+	if len(axes) == 0 {
+		all := make([]int, len(t.shape))
+		for i := range all {
+			all[i] = i
+		}
+		return all
+	}
+	out := make([]int, len(axes))
+	for i, a := range axes {
+		out[i] = normAxis(op, a, len(t.shape))
+	}
+	slices.Sort(out)
+	for i := 1; i < len(out); i++ {
+		if out[i] == out[i-1] {
+			Panicf(ErrAxis, op, "axis %d repeated in %v", out[i], axes)
+		}
+	}
+	return out
+}
+
+// dropAxes reshapes a keep-dims result to drop the (sorted) reduced axes.
+func dropAxes(t *Tensor, axes []int) *Tensor {
+	shape := make([]int, 0, len(t.shape))
+	for i, d := range t.shape {
+		if _, found := slices.BinarySearch(axes, i); !found {
+			shape = append(shape, d)
+		}
+	}
+	return &Tensor{shape: shape, data: t.data}
+}
+
+func sumAxis(t *Tensor, axis int) *Tensor {
+	outer, n, inner := aroundAxis(t.shape, axis)
+	shape := append([]int(nil), t.shape...)
+	shape[axis] = 1
+	out := Zeros(shape...)
+	for o := 0; o < outer; o++ {
+		dst := out.data[o*inner : (o+1)*inner]
+		for k := 0; k < n; k++ {
+			src := t.data[(o*n+k)*inner : (o*n+k+1)*inner]
+			for i := range dst {
+				dst[i] += src[i]
+			}
+		}
+	}
+	return out
+}
+
+func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
+	axis = normAxis(op, axis, len(t.shape))
+	outer, n, inner := aroundAxis(t.shape, axis)
+	if n == 0 {
+		Panicf(ErrShape, op, "empty axis %d of %s", axis, FormatShape(t.shape))
+	}
+	shape := append([]int(nil), t.shape...)
+	shape[axis] = 1
+	out := Zeros(shape...)
+	idx := make([]int, outer*inner)
+	for o := 0; o < outer; o++ {
+		dst := out.data[o*inner : (o+1)*inner]
+		arg := idx[o*inner : (o+1)*inner]
+		copy(dst, t.data[o*n*inner:(o*n+1)*inner])
+		for k := 1; k < n; k++ {
+			src := t.data[(o*n+k)*inner : (o*n+k+1)*inner]
+			for i, v := range src {
+				if v > dst[i] || (math.IsNaN(v) && !math.IsNaN(dst[i])) {
+					dst[i] = v
+					arg[i] = k
+				}
+			}
+		}
+	}
+	return out, idx
+}
+
+func ones(n int) []int {
+	s := make([]int, n)
+	for i := range s {
+		s[i] = 1
+	}
+	return s
+}
