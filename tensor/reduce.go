@@ -204,6 +204,16 @@ func sumAxis(t *Tensor, axis int) *Tensor {
 	shape := append([]int(nil), t.shape...)
 	shape[axis] = 1
 	out := Zeros(shape...)
+	if inner == 1 { // rows: one running sum each
+		for o := range outer {
+			s := 0.0
+			for _, v := range t.data[o*n : (o+1)*n] {
+				s += v
+			}
+			out.data[o] = s
+		}
+		return out
+	}
 	for o := 0; o < outer; o++ {
 		dst := out.data[o*inner : (o+1)*inner]
 		for k := 0; k < n; k++ {

@@ -52,34 +52,36 @@ import (
 	"ganbook/tensor"
 )
 
-// Shapes: B = batch, Z = 2 (noise), H = hidden units, samples are 2-D.
-var (
-	hidden    = 128  // H
-	batch     = 64   // B, as in the WGAN paper
-	nCritic   = 5    // critic updates per generator update
-	clip      = 0.01 // c
-	lr        = 5e-5 // RMSprop learning rate, both players
-	evalEvery = 50   // steps between evaluations
-	evalN     = 256  // samples per evaluation (exact W₁ on 256 + 256 points)
-)
+// config holds the chapter's own settings. Shapes: B = batch, Z = 2
+// (noise), H = hidden units; samples are 2-D.
+type config struct {
+	hidden    int     // H
+	batch     int     // B, 64 as in the WGAN paper
+	nCritic   int     // critic updates per generator update
+	clip      float64 // c
+	lr        float64 // RMSprop learning rate, both players
+	evalEvery int     // steps between evaluations
+	evalN     int     // samples per evaluation (exact W₁ on evalN + evalN points)
+}
 
 var spec = chapter.Spec{
 	Name:     "05-wgan",
 	Defaults: chapter.Flags{Seed: 1, Steps: 1500},
-	Extra: func(fs *flag.FlagSet) {
-		fs.IntVar(&hidden, "hidden", hidden, "hidden units per layer (G and critic)")
-		fs.IntVar(&batch, "batch", batch, "batch size")
-		fs.Float64Var(&clip, "clip", clip, "weight clipping bound c")
-		fs.Float64Var(&lr, "lr", lr, "RMSprop learning rate")
-		fs.IntVar(&evalEvery, "eval-every", evalEvery, "steps between evaluations")
+	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+		cfg := config{hidden: 128, batch: 64, nCritic: 5, clip: 0.01, lr: 5e-5, evalEvery: 50, evalN: 256}
+		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)")
+		fs.IntVar(&cfg.batch, "batch", cfg.batch, "batch size")
+		fs.Float64Var(&cfg.clip, "clip", cfg.clip, "weight clipping bound c")
+		fs.Float64Var(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate")
+		fs.IntVar(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations")
+		return func(env chapter.Env) error { return run(env, cfg) }
 	},
-	Run: run,
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
-func run(env chapter.Env) error {
-	if hidden < 1 || batch < 1 || clip <= 0 || lr <= 0 || evalEvery < 1 {
+func run(env chapter.Env, cfg config) error {
+	if cfg.hidden < 1 || cfg.batch < 1 || cfg.clip <= 0 || cfg.lr <= 0 || cfg.evalEvery < 1 {
 		return fmt.Errorf("-hidden, -batch, -clip, -lr and -eval-every must be positive")
 	}
 	r := rand.New(rand.NewPCG(env.Seed, 5))
@@ -89,39 +91,39 @@ func run(env chapter.Env) error {
 	// a fixed batch of noise make successive evaluations comparable.
 	target := data.Gaussians8()
 	evalRNG := rand.New(rand.NewPCG(env.Seed, 6))
-	evalReal := target.Sample(evalRNG, evalN)                // (evalN, 2)
-	evalZ := autograd.Const(tensor.RandN(evalRNG, evalN, 2)) // (evalN, Z)
+	evalReal := target.Sample(evalRNG, cfg.evalN)                // (evalN, 2)
+	evalZ := autograd.Const(tensor.RandN(evalRNG, cfg.evalN, 2)) // (evalN, Z)
 	// The smallest W₁ a perfect generator could show on evalN samples: the
 	// distance between two independent real sets of that size.
-	w1Floor := metrics.W1Exact(evalReal, target.Sample(evalRNG, evalN))
+	w1Floor := metrics.W1Exact(evalReal, target.Sample(evalRNG, cfg.evalN))
 
 	// ---- 2. Models ------------------------------------------------------------
 	// G: Z → H → H → H → 2 and the critic f: 2 → H → H → H → 1, ReLU, as in
 	// the WGAN-GP toy code. The critic ends in a plain linear unit: a score,
 	// not a probability.
-	G := gan.MLP(r, layers.ReLU{}, 2, hidden, hidden, hidden, 2)
-	critic := gan.MLP(r, layers.ReLU{}, 2, hidden, hidden, hidden, 1)
+	G := gan.MLP(r, layers.ReLU{}, 2, cfg.hidden, cfg.hidden, cfg.hidden, 2)
+	critic := gan.MLP(r, layers.ReLU{}, 2, cfg.hidden, cfg.hidden, cfg.hidden, 1)
 	criticParams := layers.Vars(critic)
-	gan.ClipWeights(criticParams, clip) // start inside the constraint
-	optG := optim.NewRMSprop(layers.Vars(G), lr)
-	optC := optim.NewRMSprop(criticParams, lr)
+	gan.ClipWeights(criticParams, cfg.clip) // start inside the constraint
+	optG := optim.NewRMSprop(layers.Vars(G), cfg.lr)
+	optC := optim.NewRMSprop(criticParams, cfg.lr)
 	loss := gan.Wasserstein{}
 
 	// ---- 3. The game ----------------------------------------------------------
 	// Each step: n_critic critic updates, each followed by clipping, then one
 	// generator update against the critic.
-	noise := func() *autograd.Var { return autograd.Const(tensor.RandN(r, batch, 2)) } // (B, Z)
+	noise := func() *autograd.Var { return autograd.Const(tensor.RandN(r, cfg.batch, 2)) } // (B, Z)
 	step := func(int) []gan.Scalar {
 		var lossC *autograd.Var
-		for range nCritic {
-			real := autograd.Const(target.Sample(r, batch)) // (B, 2)
+		for range cfg.nCritic {
+			real := autograd.Const(target.Sample(r, cfg.batch)) // (B, 2)
 			var fake *autograd.Var
 			autograd.NoGrad(func() { fake = G.Forward(noise()) }) // (B, 2), no graph into G
 			optC.ZeroGrad()
 			lossC = loss.D(critic.Forward(real), critic.Forward(fake)) // E f(fake) − E f(real)
 			lossC.Backward()
 			optC.Step()
-			gan.ClipWeights(criticParams, clip)
+			gan.ClipWeights(criticParams, cfg.clip)
 		}
 		optG.ZeroGrad()
 		lossG := loss.G(nil, critic.Forward(G.Forward(noise()))) // −E f(G(z))
@@ -148,7 +150,7 @@ func run(env chapter.Env) error {
 	}
 	startW1 := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "05-wgan", Steps: env.Steps, EvalEvery: evalEvery, Progress: env.Stderr,
+	loop := gan.Loop{Name: "05-wgan", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
 		Watch: append(layers.Vars(G), criticParams...)}
 	history, err := loop.Run(step, eval)
 	if err != nil {
@@ -163,7 +165,7 @@ func run(env chapter.Env) error {
 	m.Set("w1_floor", w1Floor)
 	m.Set("critic_w1_correlation", metrics.Pearson(est.Values, w1.Values))
 	m.Set("critic_estimate_end", est.Last())
-	m.Set("weights_at_clip_fraction", atClip(criticParams, clip))
+	m.Set("weights_at_clip_fraction", atClip(criticParams, cfg.clip))
 	m.Set("evaluations", float64(len(w1.Values)))
 	chapter.PrintTable(env.Stdout, "05-wgan: weight-clipped WGAN on 8 Gaussians", &m)
 	if err := env.WriteJSON(&m); err != nil {
@@ -200,8 +202,8 @@ func run(env chapter.Env) error {
 		}.Save},
 		{"critic_weights.svg", plot.Histogram{
 			Title: "Critic weights after training", XLabel: "weight", YLabel: "count",
-			Values: weightValues(criticParams), Bins: 41, Min: -1.05 * clip, Max: 1.05 * clip,
-			Markers: []plot.Marker{{X: -clip, Label: "−c"}, {X: clip, Label: "+c"}},
+			Values: weightValues(criticParams), Bins: 41, Min: -1.05 * cfg.clip, Max: 1.05 * cfg.clip,
+			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
 		}.Save},
 	}
 	for _, p := range pictures {

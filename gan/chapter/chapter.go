@@ -36,11 +36,20 @@ type Env struct {
 }
 
 // Spec describes a chapter to Main.
+//
+// Setup registers the chapter's own flags, if any, on a fresh configuration
+// and returns the function that runs the chapter with it, so that every
+// call of Main starts from the defaults:
+//
+//	func setup(fs *flag.FlagSet) func(chapter.Env) error {
+//		cfg := defaults()
+//		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units")
+//		return func(env chapter.Env) error { return run(env, cfg) }
+//	}
 type Spec struct {
-	Name     string                 // e.g. "05-wgan"
-	Defaults Flags                  // the default flags (Out may be empty: out/Name)
-	Extra    func(fs *flag.FlagSet) // registers the chapter's own flags, if any
-	Run      func(env Env) error    // the chapter
+	Name     string                                     // e.g. "05-wgan"
+	Defaults Flags                                      // the default flags (Out may be empty: out/Name)
+	Setup    func(fs *flag.FlagSet) func(env Env) error // the chapter's flags and body
 }
 
 // Main parses args, prepares the output folder and runs the chapter. It
@@ -48,7 +57,7 @@ type Spec struct {
 // flag: usage is printed), 1 for anything else, with one line on stderr
 // saying what went wrong.
 func Main(spec Spec, args []string, stdout, stderr io.Writer) int {
-	env, err := Parse(spec, args, stdout, stderr)
+	env, run, err := Parse(spec, args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
 		return 0
 	}
@@ -60,7 +69,7 @@ func Main(spec Spec, args []string, stdout, stderr io.Writer) int {
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
 		return 1
 	}
-	if err := spec.Run(env); err != nil {
+	if err := run(env); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
 		return 1
 	}
@@ -69,8 +78,9 @@ func Main(spec Spec, args []string, stdout, stderr io.Writer) int {
 
 type usageError struct{ error }
 
-// Parse reads the flags, checks them and creates the output folder.
-func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, error) {
+// Parse reads the flags, checks them, creates the output folder and
+// returns the environment and the chapter's body, ready to run.
+func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, func(Env) error, error) {
 	def := spec.Defaults
 	if def.Out == "" {
 		def.Out = filepath.Join("out", spec.Name)
@@ -81,27 +91,25 @@ func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, error) {
 	fs.Uint64Var(&env.Seed, "seed", def.Seed, "random seed")
 	fs.IntVar(&env.Steps, "steps", def.Steps, "training steps")
 	fs.StringVar(&env.Out, "out", def.Out, "output folder for pictures and metrics.json")
-	if spec.Extra != nil {
-		spec.Extra(fs)
-	}
+	run := spec.Setup(fs)
 	if err := fs.Parse(args); err != nil {
 		if errors.Is(err, flag.ErrHelp) {
-			return env, err
+			return env, nil, err
 		}
-		return env, usageError{err}
+		return env, nil, usageError{err}
 	}
 	if fs.NArg() > 0 {
 		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
 		fs.Usage()
-		return env, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
+		return env, nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
 	}
 	if env.Steps < 1 {
-		return env, fmt.Errorf("-steps must be at least 1, got %d", env.Steps)
+		return env, nil, fmt.Errorf("-steps must be at least 1, got %d", env.Steps)
 	}
 	if err := os.MkdirAll(env.Out, 0o755); err != nil {
-		return env, fmt.Errorf("cannot create output folder: %w", err)
+		return env, nil, fmt.Errorf("cannot create output folder: %w", err)
 	}
-	return env, nil
+	return env, run, nil
 }
 
 // Path returns the path of a file in the output folder.
