@@ -8,10 +8,10 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"maps"
 	"math"
 	"os"
 	"slices"
-	"sort"
 	"strconv"
 	"strings"
 	"unicode/utf8"
@@ -104,27 +104,23 @@ func writeAll(w io.Writer, header []byte, names []string, tensors map[string]*te
 // encodeHeader checks the tensors and metadata and returns the padded JSON
 // header and the tensor names in the order of the data section.
 func encodeHeader(tensors map[string]*tensor.Tensor, metadata map[string]string) ([]byte, []string, error) {
-	names := make([]string, 0, len(tensors))
-	for name, t := range tensors {
+	names := slices.Sorted(maps.Keys(tensors))
+	for _, name := range names {
 		switch {
-		case t == nil:
+		case tensors[name] == nil:
 			return nil, nil, fmt.Errorf("tensor %q is nil", name)
 		case name == metadataKey:
 			return nil, nil, fmt.Errorf("a tensor cannot be named %q", metadataKey)
 		case !utf8.ValidString(name):
 			return nil, nil, fmt.Errorf("tensor name %q is not valid UTF-8", name)
 		}
-		names = append(names, name)
 	}
-	sort.Strings(names)
-	keys := make([]string, 0, len(metadata))
-	for k, v := range metadata {
-		if !utf8.ValidString(k) || !utf8.ValidString(v) {
-			return nil, nil, fmt.Errorf("metadata %q: %q is not valid UTF-8", k, v)
+	keys := slices.Sorted(maps.Keys(metadata))
+	for _, k := range keys {
+		if !utf8.ValidString(k) || !utf8.ValidString(metadata[k]) {
+			return nil, nil, fmt.Errorf("metadata %q: %q is not valid UTF-8", k, metadata[k])
 		}
-		keys = append(keys, k)
 	}
-	sort.Strings(keys)
 
 	var b bytes.Buffer
 	b.WriteByte('{')
@@ -154,6 +150,9 @@ func encodeHeader(tensors map[string]*tensor.Tensor, metadata map[string]string)
 	// bytes, as the reference implementation does.
 	for b.Len()%8 != 0 {
 		b.WriteByte(' ')
+	}
+	if b.Len() > MaxHeaderSize {
+		return nil, nil, fmt.Errorf("the header of %d tensors would take %d bytes, over the limit of %d", len(names), b.Len(), MaxHeaderSize)
 	}
 	return b.Bytes(), names, nil
 }

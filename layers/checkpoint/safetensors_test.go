@@ -337,3 +337,17 @@ func TestSaveFileLoadFile(t *testing.T) {
 	require.NoError(t, err)
 	assert.Equal(t, os.FileMode(0o644), info.Mode().Perm())
 }
+
+// A header over the reader's 100 MB limit is refused by the writer too, so
+// that ganbook never writes a file it cannot read back.
+func TestWriteRefusesAHeaderOverTheLimit(t *testing.T) {
+	if testing.Short() {
+		t.Skip("builds a 100 MB header")
+	}
+	var buf bytes.Buffer
+	err := checkpoint.Write(&buf, nil, map[string]string{"big": strings.Repeat("x", checkpoint.MaxHeaderSize)})
+	require.Error(t, err)
+	// {"__metadata__":{"big":"xxx…"}} is 26 bytes more than the x's, padded to 100000032.
+	assert.Equal(t, "checkpoint: write: the header of 0 tensors would take 100000032 bytes, over the limit of 100000000", err.Error())
+	assert.Zero(t, buf.Len())
+}

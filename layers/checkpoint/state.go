@@ -47,14 +47,14 @@ func Save(path string, s State) error {
 		tensors[t.name] = t.tensor
 	}
 	meta := make(map[string]string, len(s.Meta)+len(s.RNG))
-	for k, v := range s.Meta {
+	for _, k := range sortedKeys(s.Meta) {
 		if strings.HasPrefix(k, rngPrefix) {
 			return fmt.Errorf("checkpoint: save %s: metadata key %q: the prefix %q is reserved", path, k, rngPrefix)
 		}
-		meta[k] = v
+		meta[k] = s.Meta[k]
 	}
-	for name, src := range s.RNG {
-		b, err := src.MarshalBinary()
+	for _, name := range sortedKeys(s.RNG) {
+		b, err := s.RNG[name].MarshalBinary()
 		if err != nil {
 			return fmt.Errorf("checkpoint: save %s: generator %q: %w", path, name, err)
 		}
