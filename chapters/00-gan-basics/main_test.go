@@ -1,0 +1,118 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"math"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"ganbook/gan"
+	"ganbook/gan/chapter"
+	"ganbook/gan/data"
+	"ganbook/gan/metrics"
+)
+
+// short are the flags of a run of a few steps with small networks.
+var short = []string{"-steps", "20", "-d-steps", "20", "-eval-every", "5", "-hidden", "8", "-eval-n", "200"}
+
+// runChapter runs the chapter into a temporary folder and returns its
+// metrics, the raw metrics.json and the folder.
+func runChapter(t *testing.T, args ...string) (map[string]float64, []byte, string) {
+	t.Helper()
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr: %s", stderr.String())
+	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	require.NoError(t, err)
+	var m map[string]float64
+	require.NoError(t, json.Unmarshal(raw, &m))
+	return m, raw, out
+}
+
+func TestShortRunWritesEverything(t *testing.T) {
+	m, _, out := runChapter(t, short...)
+	for _, name := range []string{
+		"optimal_d_max_error", "optimal_d_mean_error", "region_lo", "region_hi",
+		"value_at_d", "value_optimal", "value_vs_jsd_error", "jsd_p_q",
+		"w1_start", "w1_end", "w1_floor", "left_mode_share_end", "d_real_end", "d_fake_end", "evaluations",
+	} {
+		assert.Contains(t, m, name)
+	}
+	assert.Equal(t, 4.0, m["evaluations"])
+	for _, f := range []string{"optimal_d.svg", "optimal_d_training.svg", "densities.svg", "w1.svg", "losses.svg"} {
+		info, err := os.Stat(filepath.Join(out, f))
+		require.NoError(t, err, f)
+		assert.Greater(t, info.Size(), int64(100), f)
+	}
+
+	// Whatever D is, V(D) ≤ V(D*) = 2·JSD − log 4, and JSD lies in (0, log 2).
+	assert.LessOrEqual(t, m["value_at_d"], m["value_optimal"]+1e-12)
+	assert.InDelta(t, m["value_optimal"]-m["value_at_d"], m["value_vs_jsd_error"], 1e-12)
+	assert.InDelta(t, 2*m["jsd_p_q"]-math.Log(4), m["value_optimal"], 1e-12)
+	assert.Greater(t, m["jsd_p_q"], 0.0)
+	assert.Less(t, m["jsd_p_q"], math.Log(2))
+	// Errors of a probability lie in [0, 1]; the mean is at most the max.
+	assert.LessOrEqual(t, m["optimal_d_mean_error"], m["optimal_d_max_error"])
+	assert.LessOrEqual(t, m["optimal_d_max_error"], 1.0)
+	assert.Greater(t, m["w1_floor"], 0.0)
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a, _ := runChapter(t, short...)
+	_, b, _ := runChapter(t, short...)
+	assert.Equal(t, string(a), string(b))
+}
+
+// At D = D* (logits log(p/q)) the errors vanish and V equals 2·JSD − log 4;
+// the region holds the cells where (p + q)/2 ≥ 1 % of its peak, and those
+// form one interval around the modes.
+func TestGridAtTheOptimum(t *testing.T) {
+	p := data.Mixture1D([]float64{-2, 2}, 0.5, []float64{0.6, 0.4})
+	q := data.Mixture1D([]float64{0}, 2, nil)
+	g := newGrid(p, q)
+	logits := make([]float64, gridN)
+	peak := 0.0
+	for i := range gridN {
+		logits[i] = math.Log(g.p[i] / g.q[i])
+		peak = math.Max(peak, (g.p[i]+g.q[i])/2)
+	}
+	maxErr, meanErr := g.dErrors(logits)
+	assert.InDelta(t, 0, maxErr, 1e-12)
+	assert.InDelta(t, 0, meanErr, 1e-12)
+
+	// The value at D*, a sum of p·log(p/(p + q)) + q·log(q/(p + q)), against
+	// the JSD that the metrics package sums in its own way on the same grid.
+	// The two differ by log 2 times the mass outside the grid, which for q
+	// (5σ on each side) is 2·(1 − Φ(5)) ≈ 5.7·10⁻⁷.
+	jsd := metrics.JSDOfDensities(densityOf(p), densityOf(q), gridLo, gridHi, gridN)
+	assert.InDelta(t, 2*jsd-math.Log(4), gan.GameValue(logits, g.p, g.q, g.h), 1e-6)
+
+	lo, hi := g.regionBounds()
+	for i, x := range g.xs {
+		inside := x > lo && x < hi
+		assert.Equal(t, inside, g.inRegion[i], "cell %d at x = %g", i, x)
+		assert.Equal(t, (g.p[i]+g.q[i])/2 >= 0.01*peak, g.inRegion[i], "cell %d", i)
+	}
+	assert.Less(t, lo, -2.0)
+	assert.Greater(t, hi, 2.0)
+}
+
+func TestBadFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "Usage")
+
+	stderr.Reset()
+	assert.Equal(t, 1, chapter.Main(spec, []string{"-steps", "0", "-out", t.TempDir()}, &stdout, &stderr))
+	assert.Equal(t, "00-gan-basics: -steps must be at least 1, got 0\n", stderr.String())
+
+	stderr.Reset()
+	assert.Equal(t, 1, chapter.Main(spec, []string{"-d-steps", "0", "-out", t.TempDir()}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "-d-steps")
+}
