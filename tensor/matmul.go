@@ -24,13 +24,23 @@ package tensor
 // (7 sums + 7 products + the A value = 15) just fits, while the classic 2×4
 // tile spills. docs/performance.md has the measurements.
 //
-// Skinny products (n = 1, k ≤ 4, very small ones) skip packing: they run
+// Skinny products (m, n or k ≤ 4) and tiny ones skip packing: they run
 // simple loops that stream over rows.
 //
-// Determinism: every c_ij is summed in an order fixed by the shapes alone
-// (k blocks in increasing order, p increasing inside a block), however the
-// work is split over goroutines, so results are bit-identical for any
-// GOMAXPROCS.
+// Determinism: on every path, each c_ij is the textbook sum
+//
+//	((0 + a_i0·b_0j) + a_i1·b_1j) + ... + a_i,k-1·b_k-1,j
+//
+// added one term at a time in increasing p (the packed kernel carries its
+// sums over from one k block to the next). So the result does not depend
+// on how the work is split over goroutines: it is bit-identical for any
+// GOMAXPROCS, and to a plain triple loop.
+//
+// Built with GOEXPERIMENT=simd on amd64, large products go instead to the
+// vector kernel of matmul_simd_amd64.go (see matmul_accel.go). It sums in
+// the same order but fuses each multiply-add (one rounding instead of two),
+// so its bits differ from the portable kernel's; within one build they are
+// still the same for any GOMAXPROCS.
 
 import (
 	"runtime"
@@ -44,7 +54,7 @@ func MatMul(a, b *Tensor) *Tensor { return MatMulT(a, false, b, false) }
 
 // MatMulT returns C = op(A)·op(B), where op(X) is X, or Xᵀ when the matching
 // flag is set; Xᵀ swaps the last two dimensions. No transposed copy is made:
-// the kernel reads the operand with the transposed strides.
+// the operand is read with the transposed strides.
 //
 // Shapes, writing op(A) as (m,k) and op(B) as (k,n):
 //
@@ -53,10 +63,12 @@ func MatMul(a, b *Tensor) *Tensor { return MatMulT(a, false, b, false) }
 //	(m,k)   · (B,k,n) → (B,m,n)   A shared by every entry (conv weights · columns)
 //	(B,m,k) · (k,n)   → (B,m,n)   B shared by every entry
 //
-// Each c_ij = Σ_p a_ip·b_pj is summed in an order that depends on the shapes
-// only, never on GOMAXPROCS. It panics with ErrShape for any other
-// combination, e.g. "tensor: MatMul: shape mismatch (2,3) x (4,5)", with
-// "(transA)", "(transB)" or "(transA, transB)" appended when flags are set.
+// Each c_ij = Σ_p a_ip·b_pj is summed from p = 0 up, one term at a time, as
+// in the textbook triple loop, so results never depend on GOMAXPROCS.
+//
+// It panics with ErrShape for any other combination of shapes, e.g.
+// "tensor: MatMul: shape mismatch (2,3) x (4,5)", with "(transA)",
+// "(transB)" or "(transA, transB)" appended when flags are set.
 func MatMulT(a *Tensor, transA bool, b *Tensor, transB bool) *Tensor {
 	pl := planMatMul("MatMul", a, transA, b, transB)
 	dst := Zeros(pl.m, pl.n)
@@ -181,8 +193,9 @@ const (
 	// ~0.1 ms it can take to wake a second one.
 	splitFlops = 4 << 20
 
-	// smallFlops is the size below which packing costs more than it saves.
-	smallFlops = 2 * 16 * 16 * 16
+	// smallFlops is the size below which packing costs more than it saves
+	// (measured crossover: 16³ to 24³ for A·B, about 40³ for A·Bᵀ).
+	smallFlops = 2 * 20 * 20 * 20
 )
 
 // gemm computes C = op(A)·op(B) on row-major slices: op(A) is m×k, stored
@@ -191,9 +204,8 @@ const (
 // stride ldb. C is m×n with row stride ldc; it is overwritten and must not
 // overlap A or B.
 //
-// Every c_ij is summed over p in increasing order (in blocks of kc, the
-// block sums added to C in increasing order), an order fixed by m, n and k:
-// it does not depend on how many goroutines share the work.
+// Every c_ij is the sum ((0 + a_i0·b_0j) + a_i1·b_1j) + ..., in increasing
+// p, whichever loops compute it and however many goroutines share the work.
 func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
 	if m == 0 || n == 0 {
 		return
@@ -204,8 +216,13 @@ func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, l
 		}
 		return
 	}
+	// The kernel is chosen once for the whole product, before any split,
+	// so every band of C is computed the same way whatever GOMAXPROCS is.
 	serial := gemmPacked
-	if n == 1 || k <= 4 || m <= 4 || 2*m*n*k < smallFlops {
+	if accelGemm != nil { // a SIMD kernel, in builds with GOEXPERIMENT=simd
+		serial = accelGemm
+	}
+	if m <= 4 || n <= 4 || k <= 4 || 2*m*n*k < smallFlops {
 		serial = gemmSimple
 	}
 	if !worthSplitting(m, n, k) {
@@ -293,13 +310,39 @@ func (g *gemmBuffers) panels(n int) [][nr]float64 {
 // ---- Simple loops for skinny and tiny products ----
 
 // gemmSimple computes C = op(A)·op(B) without packing, for products too
-// small or too skinny for packing to pay (n = 1, k ≤ 4, m ≤ 4). Each c_ij
-// is summed over p in increasing order.
+// small or too skinny for packing to pay (m, n or k ≤ 4). Each c_ij is
+// summed over p in increasing order.
 func gemmSimple(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if transB && k > 4 {
-		// Rows of Bᵀ are contiguous: each row of C is Bᵀ times a row of op(A).
-		buf := gemmPool.Get().(*gemmBuffers)
-		defer gemmPool.Put(buf)
+	buf := gemmPool.Get().(*gemmBuffers)
+	defer gemmPool.Put(buf)
+	switch {
+	case n == 1: // C is a column: c_i = Σ_p a_ip·x_p
+		x := b[:k] // b_p0 = b[p] when op(B) is the row Bᵀ or a contiguous column
+		if !transB && ldb != 1 {
+			x = buf.floats(k)
+			for p := range x {
+				x[p] = b[p*ldb]
+			}
+		}
+		if transA {
+			matTVec(m, k, a, lda, x, c, ldc)
+		} else {
+			matVec(m, k, a, lda, x, c, ldc)
+		}
+
+	case n <= 4 && m > n:
+		// A few columns: Cᵀ = op(B)ᵀ·op(A)ᵀ has a few rows, which the cases
+		// below handle well; compute it and transpose it into C.
+		ct := buf.floats(n * m)
+		gemmSimple(!transB, !transA, n, m, k, b, ldb, a, lda, ct, m)
+		for i := range m {
+			for j := range n {
+				c[i*ldc+j] = ct[j*m+i]
+			}
+		}
+
+	case transB && k > 4:
+		// Rows of Bᵀ are contiguous: row i of C is Bᵀ times row i of op(A).
 		x := buf.floats(k)
 		for i := range m {
 			if transA { // a_ip = a[p*lda + i]
@@ -311,30 +354,17 @@ func gemmSimple(transA, transB bool, m, n, k int, a []float64, lda int, b []floa
 			}
 			matVec(n, k, b, ldb, x, c[i*ldc:], 1)
 		}
-		return
-	}
-	if transB || (n == 1 && ldb != 1) {
-		// Copy op(B) into k contiguous rows of n (k ≤ 4 or n = 1: it is small).
-		buf := gemmPool.Get().(*gemmBuffers)
-		defer gemmPool.Put(buf)
-		rows := buf.floats(k * n)
-		for j := range n {
-			for p := range k {
-				if transB { // b_pj = b[j*ldb + p]
+
+	default:
+		if transB { // k ≤ 4: copy the few columns of Bᵀ into rows
+			rows := buf.floats(k * n)
+			for j := range n {
+				for p := range k {
 					rows[p*n+j] = b[j*ldb+p]
-				} else {
-					rows[p*n+j] = b[p*ldb+j]
 				}
 			}
+			b, ldb = rows, n
 		}
-		b, ldb = rows, n
-	}
-	switch {
-	case n == 1 && !transA:
-		matVec(m, k, a, lda, b[:k], c, ldc)
-	case n == 1:
-		matTVec(m, k, a, lda, b[:k], c, ldc)
-	default:
 		rowCombinations(transA, m, n, k, a, lda, b, ldb, c, ldc)
 	}
 }
@@ -409,12 +439,17 @@ func rowCombinations(transA bool, m, n, k int, a []float64, lda int, b []float64
 	}
 }
 
-// axpyRows2 sets y = α·x + β·z (if first) or y = (y + α·x) + β·z, element by element.
+// Every sum in this file starts from +0 and adds its terms in order, so a
+// sum that is written out, like the first pass below, starts with "0 +":
+// it keeps even the sign of a zero result the same on every path.
+
+// axpyRows2 sets y = (y + α·x) + β·z, element by element, with y taken as
+// 0 if first.
 func axpyRows2(y []float64, alpha float64, x []float64, beta float64, z []float64, first bool) {
 	x, z = x[:len(y)], z[:len(y)]
 	if first {
 		for j := range y {
-			y[j] = alpha*x[j] + beta*z[j]
+			y[j] = 0 + alpha*x[j] + beta*z[j]
 		}
 		return
 	}
@@ -423,12 +458,12 @@ func axpyRows2(y []float64, alpha float64, x []float64, beta float64, z []float6
 	}
 }
 
-// axpyRow sets y = α·x (if first) or y = y + α·x, element by element.
+// axpyRow sets y = y + α·x, element by element, with y taken as 0 if first.
 func axpyRow(y []float64, alpha float64, x []float64, first bool) {
 	x = x[:len(y)]
 	if first {
 		for j := range y {
-			y[j] = alpha * x[j]
+			y[j] = 0 + alpha*x[j]
 		}
 		return
 	}
@@ -513,39 +548,48 @@ func packB(trans bool, kb, nb int, b []float64, ldb, p0, j0 int, dst [][nr]float
 }
 
 // macroKernel multiplies a packed mb×kb slab of op(A) by a packed kb×nb
-// slab of op(B), storing into (if first) or adding to the mb×nb block of C
-// at c.
+// slab of op(B) and adds the result to the mb×nb block of C at c, which is
+// taken as 0 if first.
 func macroKernel(mb, nb, kb int, aPack []float64, bPack [][nr]float64, c []float64, ldc int, first bool) {
 	// B panels in the outer loop: one panel (kb×nr) stays in L1 while every
 	// row of the A slab streams past it.
 	for j := 0; j < nb; j += nr {
 		panel := bPack[j/nr*kb : (j/nr+1)*kb]
 		for i := range mb {
-			var t [nr]float64
-			t[0], t[1], t[2], t[3], t[4], t[5], t[6] = kernel1x7(aPack[i*kb:(i+1)*kb], panel)
+			ap := aPack[i*kb : (i+1)*kb]
 			row := c[i*ldc+j : i*ldc+j+min(nr, nb-j)]
-			if first {
+			var t [nr]float64 // the sums so far: 0, or the earlier k blocks'
+			if len(row) < nr {
+				if !first {
+					copy(t[:], row)
+				}
+				t[0], t[1], t[2], t[3], t[4], t[5], t[6] = kernel1x7(ap, panel, t[0], t[1], t[2], t[3], t[4], t[5], t[6])
 				copy(row, t[:])
 				continue
 			}
-			for jj := range row {
-				row[jj] += t[jj]
+			r := (*[nr]float64)(row)
+			if !first {
+				t = *r
 			}
+			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = kernel1x7(ap, panel, t[0], t[1], t[2], t[3], t[4], t[5], t[6])
 		}
 	}
 }
 
-// kernel1x7 returns c_j = Σ_p a[p]·b[p][j] for j = 0..6, each summed over p
-// in increasing order; a and b must have the same length. Per step it loads
-// 1 + 7 values and does 7 multiplies and 7 additions, with the seven sums
-// in registers. Slicing a to len(b) lets the compiler drop every bounds
-// check in the loop.
+// kernel1x7 adds Σ_p a[p]·b[p][j] to c_j for j = 0..6, one term at a time,
+// p in increasing order; a and b must have the same length. Per step it
+// loads 1 + 7 values and does 7 multiplies and 7 additions, with the seven
+// sums in registers. Slicing a to len(b) lets the compiler drop every
+// bounds check in the loop.
 //
-// It is kept out of line: inlined into macroKernel, the loop has to share
-// registers with the caller's and runs about 10% slower.
+// Because the sums carry over from one k block to the next, every c_ij is
+// ((0 + a_i0·b_0j) + a_i1·b_1j) + ..., exactly as in the textbook loop.
+//
+// The kernel is kept out of line: inlined into macroKernel, the loop has to
+// share registers with the caller's and runs about 10% slower.
 //
 //go:noinline
-func kernel1x7(a []float64, b [][nr]float64) (c0, c1, c2, c3, c4, c5, c6 float64) {
+func kernel1x7(a []float64, b [][nr]float64, c0, c1, c2, c3, c4, c5, c6 float64) (float64, float64, float64, float64, float64, float64, float64) {
 	a = a[:len(b)]
 	for p, ap := range a {
 		bp := &b[p]
@@ -557,5 +601,5 @@ func kernel1x7(a []float64, b [][nr]float64) (c0, c1, c2, c3, c4, c5, c6 float64
 		c5 += ap * bp[5]
 		c6 += ap * bp[6]
 	}
-	return
+	return c0, c1, c2, c3, c4, c5, c6
 }
