@@ -134,13 +134,15 @@ func TestMatMulHandExamples(t *testing.T) {
 
 func TestMatMulMatchesReference(t *testing.T) {
 	// Sizes straddle every edge of the blocking: 7-wide panels (n mod 7),
-	// k blocks of 256, row slabs of 64, column slabs of 512, the simple
-	// loops (n = 1, k ≤ 4, tiny) and the split over goroutines (big ones).
+	// k blocks of 256, row slabs of 64, column slabs of 512; every branch of
+	// the simple loops (m, n or k ≤ 4, tiny); and the split over goroutines
+	// (the biggest ones).
 	shapes := [][3]int{ // m, k, n
 		{1, 1, 1}, {1, 7, 1}, {3, 5, 7}, {7, 3, 17}, {17, 33, 7}, {33, 17, 65},
 		{65, 130, 33}, {130, 65, 130}, {5, 1, 9}, {1, 300, 1}, {64, 512, 1},
 		{256, 2, 64}, {2, 256, 512}, {9, 4, 600}, {130, 300, 17}, {67, 520, 75},
-		{70, 40, 600}, {130, 300, 65}, {65, 300, 130},
+		{70, 40, 600}, {130, 300, 65}, {65, 300, 130}, {130, 40, 3}, {33, 300, 2},
+		{6, 7, 4}, {4, 600, 9},
 	}
 	r := rand.New(rand.NewPCG(7, 0))
 	for _, s := range shapes {
