@@ -7,6 +7,8 @@
 // coverage, exact Wasserstein distances), plot (pictures), progress (the
 // progress bar) and chapter (flags, results table, metrics.json).
 //
-// The game itself stays in each chapter's file, where a reader can see who
-// is updated, on which loss, and how often.
+// The game stays where a reader can see who is updated, on which loss, and
+// how often: in the chapter's file, or, when several chapters must run the
+// very same experiment to compare methods fairly, in one named recipe and
+// runner (toyexp.go: Recipe, ToyExperiment.Run) that those chapters call.
 package gan

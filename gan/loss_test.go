@@ -118,3 +118,21 @@ func TestGradientPenaltyShapeMismatch(t *testing.T) {
 		GradientPenalty(linearCritic(w), tensor.Zeros(2, 2), tensor.Zeros(3, 2), rand.New(rand.NewPCG(1, 1)))
 	})
 }
+
+// A critic whose input gradient is exactly zero (all weights 0, a dead
+// ReLU network) must give a finite penalty gradient, not NaN: the norm's
+// square root has an infinite derivative at 0.
+func TestGradientPenaltyAtZeroGradientIsFinite(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 2))
+	w1 := autograd.Param(tensor.Zeros(4, 2))
+	w2 := autograd.Param(tensor.Zeros(1, 4))
+	critic := func(x *autograd.Var) *autograd.Var {
+		return autograd.MatMulT(autograd.ReLU(autograd.MatMulT(x, false, w1, true)), false, w2, true)
+	}
+	p, norms := GradientPenalty(critic, tensor.RandN(r, 3, 2), tensor.RandN(r, 3, 2), r)
+	assert.InDelta(t, 1, p.Item(), 1e-5) // (0 − 1)², up to √ε
+	assert.InDeltaSlice(t, []float64{0, 0, 0}, norms.Data(), 1e-5)
+	p.Backward()
+	assert.False(t, w1.Grad.HasNaNOrInf())
+	assert.False(t, w2.Grad.HasNaNOrInf())
+}

@@ -72,13 +72,20 @@ func perSample(r *rand.Rand, x *tensor.Tensor) *tensor.Tensor {
 	return tensor.RandU(r, 0, 1, shape...)
 }
 
+// normEps keeps the gradient norm differentiable where the input gradient
+// is exactly zero (a dead ReLU critic): d√s/ds is infinite at s = 0, and
+// ∞·0 would make the weights' gradient NaN. With √(s + ε) the derivative
+// there is 0, the subgradient PyTorch's norm returns; the norm itself moves
+// by at most √ε = 10⁻⁶.
+const normEps = 1e-12
+
 // penaltyAt returns mean over samples of (‖∇ₓ D(x)‖₂ − 1)² at the points
 // xhat (N, ...), with the gradient built differentiably.
 func penaltyAt(d func(*autograd.Var) *autograd.Var, xhat *tensor.Tensor) (*autograd.Var, *tensor.Tensor) {
 	x := autograd.Param(xhat)
 	grad := autograd.Grad([]*autograd.Var{d(x)}, []*autograd.Var{x}, true)[0]
 	flat := autograd.Reshape(grad, xhat.Dim(0), -1)
-	norm := autograd.Sqrt(autograd.Sum(autograd.Square(flat), 1)) // (N)
+	norm := autograd.Sqrt(autograd.AddScalar(autograd.Sum(autograd.Square(flat), 1), normEps)) // (N)
 	penalty := autograd.Mean(autograd.Square(autograd.AddScalar(norm, -1)))
 	return penalty, norm.Value
 }

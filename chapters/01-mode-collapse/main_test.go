@@ -1,0 +1,95 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"ganbook/gan/chapter"
+)
+
+// tiny are the flags of a run small enough for a test: a few steps of
+// narrow networks on small batches.
+var tiny = []string{"-steps", "6", "-eval-every", "2", "-width", "8", "-batch", "8"}
+
+// runChapter runs the chapter into a temporary folder and returns its
+// metrics and the folder.
+func runChapter(t *testing.T, args ...string) (map[string]any, string) {
+	t.Helper()
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr: %s", stderr.String())
+	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	require.NoError(t, err)
+	var m map[string]any // reverse KL may be null (+Inf) after so few steps
+	require.NoError(t, json.Unmarshal(raw, &m))
+	return m, out
+}
+
+func TestShortRunWritesEverything(t *testing.T) {
+	m, out := runChapter(t, tiny...)
+	for _, prefix := range []string{"ring8", "grid25", "wgangp_grid25"} {
+		for _, suffix := range []string{"_modes", "_hq", "_reverse_kl", "_drift"} {
+			assert.Contains(t, m, prefix+suffix)
+		}
+	}
+	for _, name := range []string{"grid25_modes_fewer_than_wgangp", "grid25_reverse_kl_over_wgangp",
+		"uniform_grid25_modes", "uniform_grid25_hq"} {
+		assert.Contains(t, m, name)
+	}
+	assert.Equal(t, 6.0, m["steps"])
+	assert.LessOrEqual(t, m["ring8_modes"], 8.0)
+	assert.LessOrEqual(t, m["grid25_modes"], 25.0)
+	// Snapshots at 6·i/4 rounded down to the evaluation grid: steps 2 and 4
+	// (step 1·6/4 = 1 is raised to the first evaluation, 2).
+	for _, f := range []string{"ring8_samples.png", "grid25_samples.png", "wgangp_grid25_samples.png",
+		"ring8_modes_over_time.png", "ring8_modes_over_time.svg", "grid25_modes_over_time.png",
+		"grid25_modes_over_time.svg", "coverage_modes.svg", "coverage_hq.svg", "coverage_reverse_kl.svg",
+		"ring8_step_00002.png", "ring8_step_00004.png"} {
+		info, err := os.Stat(filepath.Join(out, f))
+		require.NoError(t, err, f)
+		assert.Greater(t, info.Size(), int64(100), f)
+	}
+}
+
+func TestSnapshotSteps(t *testing.T) {
+	assert.Equal(t, map[int]bool{500: true, 1000: true, 1500: true}, snapshotSteps(2000, 50, 3))
+	assert.Equal(t, map[int]bool{2: true, 4: true}, snapshotSteps(6, 2, 3), "duplicates merge")
+	assert.Empty(t, snapshotSteps(2000, 50, 0))
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a := runChapter(t, tiny...)
+	_, b := runChapter(t, tiny...)
+	ja, err := os.ReadFile(filepath.Join(a, "metrics.json"))
+	require.NoError(t, err)
+	jb, err := os.ReadFile(filepath.Join(b, "metrics.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(ja), string(jb))
+}
+
+func TestBadFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "Usage")
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-steps", "0"}, "01-mode-collapse: -steps must be at least 1, got 0\n"},
+		{[]string{"-width", "0"}, "01-mode-collapse: -width must be at least 1, got 0\n"},
+		{[]string{"-batch", "1"}, "01-mode-collapse: -batch must be at least 2, got 1\n"},
+		{[]string{"-lr-scale", "-1"}, "01-mode-collapse: -lr-scale must be positive and finite, got -1\n"},
+		{[]string{"-snapshots", "-2"}, "01-mode-collapse: -snapshots must not be negative, got -2\n"},
+	} {
+		stderr.Reset()
+		assert.Equal(t, 1, chapter.Main(spec, append(c.args, "-out", t.TempDir()), &stdout, &stderr), c.args)
+		assert.Equal(t, c.msg, stderr.String())
+	}
+}

@@ -1,0 +1,98 @@
+package main
+
+import (
+	"bytes"
+	"encoding/json"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"ganbook/gan"
+	"ganbook/gan/chapter"
+)
+
+// tiny are the flags of a run small enough for a test: a few steps of
+// narrow networks on small batches.
+var tiny = []string{"-steps", "6", "-g8-steps", "4", "-eval-every", "2", "-width", "8", "-batch", "8"}
+
+// runChapter runs the chapter into a temporary folder and returns its
+// metrics and the folder.
+func runChapter(t *testing.T, args ...string) (map[string]any, string) {
+	t.Helper()
+	out := t.TempDir()
+	var stdout, stderr bytes.Buffer
+	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
+	require.Equal(t, 0, code, "stderr: %s", stderr.String())
+	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
+	require.NoError(t, err)
+	var m map[string]any // reverse KL may be null (+Inf) after so few steps
+	require.NoError(t, json.Unmarshal(raw, &m))
+	return m, out
+}
+
+func TestShortRunWritesEverything(t *testing.T) {
+	m, out := runChapter(t, tiny...)
+	for _, meth := range []string{"wgangp", "dragan", "clip"} {
+		for _, set := range []string{"grid25", "gaussians8"} {
+			for _, suffix := range []string{"_modes", "_hq", "_reverse_kl"} {
+				assert.Contains(t, m, meth+"_"+set+suffix)
+			}
+		}
+	}
+	for _, name := range []string{"gp_grad_norm_mean", "dragan_grad_norm_mean", "clip_grad_norm_mean",
+		"uniform_grid25_modes", "uniform_grid25_hq"} {
+		assert.Contains(t, m, name)
+	}
+	// The last window holds steps 5 and 6: 2 steps × 5 critic updates × batch 8.
+	assert.Equal(t, 80.0, m["gp_grad_norm_count"])
+	assert.Greater(t, m["gp_grad_norm_mean"], 0.0)
+	for _, f := range []string{"grid25_wgangp.png", "grid25_dragan.png", "grid25_clip.png", "gaussians8_wgangp.png",
+		"gaussians8_dragan.png", "gaussians8_clip.png", "modes_over_time.svg", "grad_norm_over_time.svg",
+		"grad_norm_hist.svg"} {
+		info, err := os.Stat(filepath.Join(out, f))
+		require.NoError(t, err, f)
+		assert.Greater(t, info.Size(), int64(100), f)
+	}
+}
+
+func TestWindowMeans(t *testing.T) {
+	s := &gan.Series{Name: "grad norm", Steps: []int{1, 2, 3, 4, 5}, Values: []float64{1, 3, 2, 4, 10}}
+	l := windowMeans(s, 2)
+	// (1+3)/2 at step 2, (2+4)/2 at step 4, and the short last window 10.
+	require.Len(t, l.Points, 3)
+	assert.Equal(t, [][2]float64{{2, 2}, {4, 3}, {5, 10}},
+		[][2]float64{{l.Points[0].X, l.Points[0].Y}, {l.Points[1].X, l.Points[1].Y}, {l.Points[2].X, l.Points[2].Y}})
+}
+
+func TestDeterministic(t *testing.T) {
+	_, a := runChapter(t, tiny...)
+	_, b := runChapter(t, tiny...)
+	ja, err := os.ReadFile(filepath.Join(a, "metrics.json"))
+	require.NoError(t, err)
+	jb, err := os.ReadFile(filepath.Join(b, "metrics.json"))
+	require.NoError(t, err)
+	assert.Equal(t, string(ja), string(jb))
+}
+
+func TestBadFlags(t *testing.T) {
+	var stdout, stderr bytes.Buffer
+	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
+	assert.Contains(t, stderr.String(), "Usage")
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-steps", "0"}, "08-gradient-penalty: -steps must be at least 1, got 0\n"},
+		{[]string{"-g8-steps", "0"}, "08-gradient-penalty: -g8-steps must be at least 1, got 0\n"},
+		{[]string{"-lambda", "-1"}, "08-gradient-penalty: -lambda must be non-negative and finite, got -1\n"},
+		{[]string{"-dragan-lambda", "-1"}, "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got -1\n"},
+		{[]string{"-eval-every", "0"}, "08-gradient-penalty: -eval-every must be at least 1, got 0\n"},
+	} {
+		stderr.Reset()
+		assert.Equal(t, 1, chapter.Main(spec, append(c.args, "-out", t.TempDir()), &stdout, &stderr), c.args)
+		assert.Equal(t, c.msg, stderr.String())
+	}
+}

@@ -1,0 +1,146 @@
+package gan
+
+import (
+	"fmt"
+	"math"
+
+	"ganbook/gan/data"
+	"ganbook/gan/metrics"
+	"ganbook/gan/plot"
+	"ganbook/tensor"
+)
+
+// CoverageTrack follows how a generator's samples spread over the modes of
+// a mixture during training: at each evaluation it measures a batch of
+// generated samples with metrics.ModeCoverage (the PacGAN/VEEGAN protocol,
+// arXiv 1712.04086, 1705.07761) and keeps the result, including the
+// histogram of high-quality samples over the K modes. A generator that
+// hops from mode to mode shows up as histograms whose mass moves between
+// evaluations; Heatmap draws them side by side and Drift measures the
+// movement.
+type CoverageTrack struct {
+	Centers   [][]float64        // the K mode centres μₖ
+	Std       float64            // σ of every mode
+	Steps     []int              // the training step of each evaluation
+	Coverages []metrics.Coverage // the measurement at each evaluation
+	Samples   []int              // the number of samples measured at each evaluation
+}
+
+// NewCoverageTrack returns an empty track for the modes of m.
+func NewCoverageTrack(m *data.Mixture) *CoverageTrack {
+	return &CoverageTrack{Centers: m.Centers, Std: m.Std}
+}
+
+// Add measures samples (n, d) at a training step, records the result and
+// returns it. It panics as metrics.ModeCoverage does (tensor.ErrShape for
+// samples that are not (n, d), tensor.ErrArgument for n = 0).
+func (t *CoverageTrack) Add(step int, samples *tensor.Tensor) metrics.Coverage {
+	c := metrics.ModeCoverage(samples, t.Centers, t.Std)
+	t.Steps = append(t.Steps, step)
+	t.Coverages = append(t.Coverages, c)
+	t.Samples = append(t.Samples, samples.Dim(0))
+	return c
+}
+
+// Len returns the number of evaluations recorded.
+func (t *CoverageTrack) Len() int { return len(t.Steps) }
+
+// Shares returns the K × E matrix, row-major, of the fraction of all
+// samples that landed, with high quality, at mode k in evaluation e:
+// Counts[k]/n. Columns sum to that evaluation's high-quality fraction.
+func (t *CoverageTrack) Shares() []float64 {
+	K, E := len(t.Centers), t.Len()
+	out := make([]float64, K*E)
+	for e, c := range t.Coverages {
+		for k, count := range c.Counts {
+			out[k*E+e] = float64(count) / float64(t.Samples[e])
+		}
+	}
+	return out
+}
+
+// Drift is the mean, over consecutive evaluations, of the total variation
+// distance between their mode histograms,
+//
+//	Drift = 1/(E−1) · Σₑ ½·Σₖ |pₖ(e) − pₖ(e−1)|,   pₖ(e) = Countsₖ(e)/Σⱼ Countsⱼ(e),
+//
+// a number in [0, 1]: 0 when the share of every mode stays put, 1 when each
+// evaluation's samples sit on modes the previous one did not touch. An
+// evaluation without high-quality samples has no histogram and is skipped
+// together with its neighbouring differences. Drift is NaN with fewer than
+// two usable evaluations.
+func (t *CoverageTrack) Drift() float64 {
+	sum, pairs := 0.0, 0
+	for e := 1; e < t.Len(); e++ {
+		prev, cur := t.Coverages[e-1].Counts, t.Coverages[e].Counts
+		np, nc := total(prev), total(cur)
+		if np == 0 || nc == 0 {
+			continue
+		}
+		tv := 0.0
+		for k := range cur {
+			tv += math.Abs(float64(cur[k])/float64(nc) - float64(prev[k])/float64(np))
+		}
+		sum += tv / 2
+		pairs++
+	}
+	if pairs == 0 {
+		return math.NaN()
+	}
+	return sum / float64(pairs)
+}
+
+func total(counts []int) int {
+	n := 0
+	for _, c := range counts {
+		n += c
+	}
+	return n
+}
+
+// Heatmap pictures the track: one row per mode (labelled with its centre),
+// one column per evaluation (every labelEvery-th labelled with its step;
+// labelEvery < 1 means 10), the colour the share of samples at that mode
+// (Shares) on a scale from 0 to the largest share seen. It panics with
+// tensor.ErrArgument if the track is empty.
+func (t *CoverageTrack) Heatmap(title string, labelEvery int) plot.Heatmap {
+	if t.Len() == 0 {
+		tensor.Panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
+	}
+	if labelEvery < 1 {
+		labelEvery = 10
+	}
+	shares := t.Shares()
+	hi := 0.0
+	for _, v := range shares {
+		hi = math.Max(hi, v)
+	}
+	if hi == 0 {
+		hi = 1
+	}
+	rows := make([]string, len(t.Centers))
+	for k, c := range t.Centers {
+		rows[k] = fmt.Sprintf("%d (%s)", k, formatCentre(c))
+	}
+	cols := make([]string, t.Len())
+	for e, s := range t.Steps {
+		if e%labelEvery == 0 {
+			cols[e] = fmt.Sprint(s)
+		}
+	}
+	return plot.Heatmap{Rows: len(t.Centers), Cols: t.Len(), Values: shares, Min: 0, Max: hi,
+		Title: title, RowLabels: rows, ColLabels: cols}
+}
+
+// formatCentre writes a centre rounded to two decimals: "1,0" or "0.71,-0.71".
+func formatCentre(c []float64) string {
+	s := ""
+	for i, v := range c {
+		if i > 0 {
+			s += ","
+		}
+		rounded := math.Round(v*100)/100 + 0 // +0 turns −0 into 0
+		s += fmt.Sprint(rounded)
+	}
+	return s
+}
