@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"math"
 	"os"
 	"path/filepath"
@@ -13,6 +12,7 @@ import (
 
 	"ganbook/gan"
 	"ganbook/gan/chapter"
+	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
 	"ganbook/gan/metrics"
 )
@@ -23,16 +23,8 @@ var short = []string{"-steps", "20", "-d-steps", "20", "-eval-every", "5", "-hid
 // runChapter runs the chapter into a temporary folder and returns its
 // metrics, the raw metrics.json and the folder.
 func runChapter(t *testing.T, args ...string) (map[string]float64, []byte, string) {
-	t.Helper()
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
-	require.Equal(t, 0, code, "stderr: %s", stderr.String())
-	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
-	require.NoError(t, err)
-	var m map[string]float64
-	require.NoError(t, json.Unmarshal(raw, &m))
-	return m, raw, out
+	r := chaptertest.Run(t, spec, args...)
+	return r.Metrics, r.JSON, r.Dir
 }
 
 func TestShortRunWritesEverything(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -11,21 +10,14 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ganbook/gan/chapter"
+	"ganbook/gan/chapter/chaptertest"
 )
 
 // runChapter runs the chapter with a few steps into a temporary folder and
 // returns its metrics.
 func runChapter(t *testing.T, args ...string) (map[string]float64, string) {
-	t.Helper()
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
-	require.Equal(t, 0, code, "stderr: %s", stderr.String())
-	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
-	require.NoError(t, err)
-	var m map[string]float64
-	require.NoError(t, json.Unmarshal(raw, &m))
-	return m, out
+	r := chaptertest.Run(t, spec, args...)
+	return r.Metrics, r.Dir
 }
 
 func TestShortRunWritesEverything(t *testing.T) {

@@ -2,7 +2,6 @@ package main
 
 import (
 	"bytes"
-	"encoding/json"
 	"os"
 	"path/filepath"
 	"testing"
@@ -12,6 +11,7 @@ import (
 
 	"ganbook/gan"
 	"ganbook/gan/chapter"
+	"ganbook/gan/chapter/chaptertest"
 )
 
 // tiny are the flags of a run small enough for a test: a few steps of
@@ -20,17 +20,9 @@ var tiny = []string{"-steps", "6", "-g8-steps", "4", "-eval-every", "2", "-width
 
 // runChapter runs the chapter into a temporary folder and returns its
 // metrics and the folder.
-func runChapter(t *testing.T, args ...string) (map[string]any, string) {
-	t.Helper()
-	out := t.TempDir()
-	var stdout, stderr bytes.Buffer
-	code := chapter.Main(spec, append([]string{"-out", out}, args...), &stdout, &stderr)
-	require.Equal(t, 0, code, "stderr: %s", stderr.String())
-	raw, err := os.ReadFile(filepath.Join(out, "metrics.json"))
-	require.NoError(t, err)
-	var m map[string]any // reverse KL may be null (+Inf) after so few steps
-	require.NoError(t, json.Unmarshal(raw, &m))
-	return m, out
+func runChapter(t *testing.T, args ...string) (map[string]float64, string) {
+	r := chaptertest.Run(t, spec, args...)
+	return r.Metrics, r.Dir
 }
 
 func TestShortRunWritesEverything(t *testing.T) {
