@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"math"
 	"os"
 	"path/filepath"
@@ -11,7 +10,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ganbook/gan"
-	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
 	"ganbook/gan/metrics"
@@ -55,11 +53,7 @@ func TestShortRunWritesEverything(t *testing.T) {
 	assert.Greater(t, m["w1_floor"], 0.0)
 }
 
-func TestDeterministic(t *testing.T) {
-	_, a, _ := runChapter(t, short...)
-	_, b, _ := runChapter(t, short...)
-	assert.Equal(t, string(a), string(b))
-}
+func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, short...) }
 
 // At D = D* (logits log(p/q)) the errors vanish and V equals 2·JSD − log 4;
 // the region holds the cells where (p + q)/2 ≥ 1 % of its peak, and those
@@ -96,15 +90,8 @@ func TestGridAtTheOptimum(t *testing.T) {
 }
 
 func TestBadFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "Usage")
-
-	stderr.Reset()
-	assert.Equal(t, 1, chapter.Main(spec, []string{"-steps", "0", "-out", t.TempDir()}, &stdout, &stderr))
-	assert.Equal(t, "00-gan-basics: -steps must be at least 1, got 0\n", stderr.String())
-
-	stderr.Reset()
-	assert.Equal(t, 1, chapter.Main(spec, []string{"-d-steps", "0", "-out", t.TempDir()}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "-d-steps")
+	chaptertest.BadFlags(t, spec,
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "00-gan-basics: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-d-steps", "0"},
+			Want: "00-gan-basics: -hidden, -batch, -noise, -d-steps, -d-lr, -lr and -eval-every must be positive, -eval-n at least 2\n"})
 }

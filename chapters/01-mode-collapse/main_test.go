@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
 )
 
@@ -56,32 +54,14 @@ func TestSnapshotSteps(t *testing.T) {
 	assert.Empty(t, snapshotSteps(2000, 50, 0))
 }
 
-func TestDeterministic(t *testing.T) {
-	_, a := runChapter(t, tiny...)
-	_, b := runChapter(t, tiny...)
-	ja, err := os.ReadFile(filepath.Join(a, "metrics.json"))
-	require.NoError(t, err)
-	jb, err := os.ReadFile(filepath.Join(b, "metrics.json"))
-	require.NoError(t, err)
-	assert.Equal(t, string(ja), string(jb))
-}
+func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }
 
 func TestBadFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "Usage")
-	for _, c := range []struct {
-		args []string
-		msg  string
-	}{
-		{[]string{"-steps", "0"}, "01-mode-collapse: -steps must be at least 1, got 0\n"},
-		{[]string{"-width", "0"}, "01-mode-collapse: -width must be at least 1, got 0\n"},
-		{[]string{"-batch", "1"}, "01-mode-collapse: -batch must be at least 2, got 1\n"},
-		{[]string{"-lr-scale", "-1"}, "01-mode-collapse: -lr-scale must be positive and finite, got -1\n"},
-		{[]string{"-snapshots", "-2"}, "01-mode-collapse: -snapshots must not be negative, got -2\n"},
-	} {
-		stderr.Reset()
-		assert.Equal(t, 1, chapter.Main(spec, append(c.args, "-out", t.TempDir()), &stdout, &stderr), c.args)
-		assert.Equal(t, c.msg, stderr.String())
-	}
+	chaptertest.BadFlags(t, spec,
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "01-mode-collapse: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-width", "0"}, Want: "01-mode-collapse: -width must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-batch", "1"}, Want: "01-mode-collapse: -batch must be at least 2, got 1\n"},
+		chaptertest.BadValue{Args: []string{"-lr-scale", "-1"}, Want: "01-mode-collapse: -lr-scale must be positive and finite, got -1\n"},
+		chaptertest.BadValue{Args: []string{"-snapshots", "-2"}, Want: "01-mode-collapse: -snapshots must not be negative, got -2\n"},
+	)
 }

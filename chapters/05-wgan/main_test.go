@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -9,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
 )
 
@@ -37,16 +35,10 @@ func TestShortRunWritesEverything(t *testing.T) {
 }
 
 func TestDeterministic(t *testing.T) {
-	a, _ := runChapter(t, "-steps", "10", "-eval-every", "5", "-hidden", "16")
-	b, _ := runChapter(t, "-steps", "10", "-eval-every", "5", "-hidden", "16")
-	assert.Equal(t, a, b)
+	chaptertest.Deterministic(t, spec, "-steps", "10", "-eval-every", "5", "-hidden", "16")
 }
 
 func TestBadFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "Usage")
-	stderr.Reset()
-	assert.Equal(t, 1, chapter.Main(spec, []string{"-steps", "0", "-out", t.TempDir()}, &stdout, &stderr))
-	assert.Equal(t, "05-wgan: -steps must be at least 1, got 0\n", stderr.String())
+	chaptertest.BadFlags(t, spec,
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"})
 }

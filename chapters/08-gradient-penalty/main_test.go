@@ -1,7 +1,6 @@
 package main
 
 import (
-	"bytes"
 	"os"
 	"path/filepath"
 	"testing"
@@ -10,7 +9,6 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ganbook/gan"
-	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
 )
 
@@ -59,32 +57,14 @@ func TestWindowMeans(t *testing.T) {
 		[][2]float64{{l.Points[0].X, l.Points[0].Y}, {l.Points[1].X, l.Points[1].Y}, {l.Points[2].X, l.Points[2].Y}})
 }
 
-func TestDeterministic(t *testing.T) {
-	_, a := runChapter(t, tiny...)
-	_, b := runChapter(t, tiny...)
-	ja, err := os.ReadFile(filepath.Join(a, "metrics.json"))
-	require.NoError(t, err)
-	jb, err := os.ReadFile(filepath.Join(b, "metrics.json"))
-	require.NoError(t, err)
-	assert.Equal(t, string(ja), string(jb))
-}
+func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }
 
 func TestBadFlags(t *testing.T) {
-	var stdout, stderr bytes.Buffer
-	assert.Equal(t, 2, chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr))
-	assert.Contains(t, stderr.String(), "Usage")
-	for _, c := range []struct {
-		args []string
-		msg  string
-	}{
-		{[]string{"-steps", "0"}, "08-gradient-penalty: -steps must be at least 1, got 0\n"},
-		{[]string{"-g8-steps", "0"}, "08-gradient-penalty: -g8-steps must be at least 1, got 0\n"},
-		{[]string{"-lambda", "-1"}, "08-gradient-penalty: -lambda must be non-negative and finite, got -1\n"},
-		{[]string{"-dragan-lambda", "-1"}, "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got -1\n"},
-		{[]string{"-eval-every", "0"}, "08-gradient-penalty: -eval-every must be at least 1, got 0\n"},
-	} {
-		stderr.Reset()
-		assert.Equal(t, 1, chapter.Main(spec, append(c.args, "-out", t.TempDir()), &stdout, &stderr), c.args)
-		assert.Equal(t, c.msg, stderr.String())
-	}
+	chaptertest.BadFlags(t, spec,
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "08-gradient-penalty: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-g8-steps", "0"}, Want: "08-gradient-penalty: -g8-steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-lambda", "-1"}, Want: "08-gradient-penalty: -lambda must be non-negative and finite, got -1\n"},
+		chaptertest.BadValue{Args: []string{"-dragan-lambda", "-1"}, Want: "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got -1\n"},
+		chaptertest.BadValue{Args: []string{"-eval-every", "0"}, Want: "08-gradient-penalty: -eval-every must be at least 1, got 0\n"},
+	)
 }

@@ -48,3 +48,44 @@ func Run(t testing.TB, spec chapter.Spec, args ...string) Result {
 	}
 	return Result{Metrics: metrics, JSON: raw, Dir: dir}
 }
+
+// Deterministic runs the chapter twice with the same args and fails the
+// test unless both runs write byte-identical metrics.json files.
+func Deterministic(t testing.TB, spec chapter.Spec, args ...string) {
+	t.Helper()
+	a, b := Run(t, spec, args...), Run(t, spec, args...)
+	if !bytes.Equal(a.JSON, b.JSON) {
+		t.Fatalf("%s %v: two runs differ:\n%s\n%s", spec.Name, args, a.JSON, b.JSON)
+	}
+}
+
+// BadValue is an impossible flag value and the one line the chapter must
+// answer it with on stderr.
+type BadValue struct {
+	Args []string
+	Want string
+}
+
+// BadFlags checks the chapter's answers to bad usage: an unknown flag
+// prints usage and exits with status 2; each bad value exits with status 1
+// and exactly its one line.
+func BadFlags(t testing.TB, spec chapter.Spec, bad ...BadValue) {
+	t.Helper()
+	var stdout, stderr bytes.Buffer
+	if code := chapter.Main(spec, []string{"-nonsense"}, &stdout, &stderr); code != 2 {
+		t.Errorf("%s -nonsense: exit status %d, want 2", spec.Name, code)
+	}
+	if !bytes.Contains(stderr.Bytes(), []byte("Usage")) {
+		t.Errorf("%s -nonsense: no usage on stderr: %q", spec.Name, stderr.String())
+	}
+	for _, b := range bad {
+		stderr.Reset()
+		args := append(append([]string(nil), b.Args...), "-out", t.TempDir())
+		if code := chapter.Main(spec, args, &stdout, &stderr); code != 1 {
+			t.Errorf("%s %v: exit status %d, want 1", spec.Name, b.Args, code)
+		}
+		if stderr.String() != b.Want {
+			t.Errorf("%s %v: stderr %q, want %q", spec.Name, b.Args, stderr.String(), b.Want)
+		}
+	}
+}
