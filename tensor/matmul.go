@@ -236,9 +236,14 @@ func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, l
 		rows := (m + workers - 1) / workers
 		parallelFor((m+rows-1)/rows, func(w int) {
 			i0 := w * rows
-			ai := a[i0*lda:] // rows i0... of A
+			// Slice A only after checking transA: rows i0... of A start
+			// at i0·lda, columns i0... of Aᵀ at i0 (and i0·lda may lie
+			// past the end of Aᵀ).
+			var ai []float64
 			if transA {
-				ai = a[i0:] // columns i0... of Aᵀ
+				ai = a[i0:]
+			} else {
+				ai = a[i0*lda:]
 			}
 			serial(transA, transB, min(rows, m-i0), n, k, ai, lda, b, ldb, c[i0*ldc:], ldc)
 		})
@@ -248,9 +253,11 @@ func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, l
 	cols = (cols + nr - 1) / nr * nr // whole B panels
 	parallelFor((n+cols-1)/cols, func(w int) {
 		j0 := w * cols
-		bj := b[j0:] // columns j0... of B
+		var bj []float64
 		if transB {
 			bj = b[j0*ldb:] // rows j0... of Bᵀ
+		} else {
+			bj = b[j0:] // columns j0... of B
 		}
 		serial(transA, transB, m, min(cols, n-j0), k, a, lda, bj, ldb, c[j0:], ldc)
 	})

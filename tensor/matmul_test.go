@@ -345,3 +345,18 @@ func TestMatMulTIntoDoesNotAllocate(t *testing.T) {
 		})
 	}
 }
+
+// A row split of a transposed A must start at column i0 of the stored Aᵀ:
+// slicing A at row i0 first (i0·lda past the end of a wide Aᵀ) panicked
+// with two workers (out of range [204800:64000] in chapter 01 at width 128).
+func TestMatMulRowSplitOfTransposedA(t *testing.T) {
+	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	r := rand.New(rand.NewPCG(13, 0))
+	// op(A) = Aᵀ is 640×100 (A stored 100×640): the second band starts at
+	// row 320 of op(A), and 320·640 > 100·640.
+	a, b := RandN(r, 100, 640), RandN(r, 100, 128)
+	require.True(t, worthSplitting(640, 128, 100))
+	got := MatMulT(a, true, b, false)
+	want := matmulReference(a, true, b, false)
+	assert.InDeltaSlice(t, want.Data(), got.Data(), matmulTolerance(a, b, 100))
+}
