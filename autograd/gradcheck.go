@@ -30,6 +30,12 @@ var DefaultTolerance = Tolerance{Eps: 1e-6, Atol: 1e-5, Rtol: 1e-3}
 // naming the check, the argument, the index, the analytic and the numeric
 // value; it returns nil when all agree.
 func GradCheck(name string, f func(xs []*Var) *Var, inputs []*tensor.Tensor, tol Tolerance) error {
+	return gradCheck(name, f, inputs, tol, false)
+}
+
+// gradCheck is GradCheck, with the analytic gradient built with or
+// without recording its own graph.
+func gradCheck(name string, f func(xs []*Var) *Var, inputs []*tensor.Tensor, tol Tolerance, createGraph bool) error {
 	xs := make([]*Var, len(inputs))
 	for i, in := range inputs {
 		xs[i] = Param(in.Clone())
@@ -37,7 +43,7 @@ func GradCheck(name string, f func(xs []*Var) *Var, inputs []*tensor.Tensor, tol
 	w := Const(tensor.RandN(rand.New(rand.NewPCG(7, 11)), f(xs).Value.Shape()...))
 	loss := func() *Var { return Sum(Mul(f(xs), w)) }
 
-	analytic := Grad([]*Var{loss()}, xs, false)
+	analytic := Grad([]*Var{loss()}, xs, createGraph)
 	for i, x := range xs {
 		data := x.Value.Data()
 		for j := range data {
@@ -62,8 +68,14 @@ func GradCheck(name string, f func(xs []*Var) *Var, inputs []*tensor.Tensor, tol
 // L = Σ w ⊙ f(x) with createGraph, projects it on fixed random directions v,
 // h(x) = Σᵢ Σ vᵢ ⊙ ∂L/∂xᵢ, and runs GradCheck on h. This is a
 // Hessian-vector product checked against finite differences of the
-// gradient, as PyTorch's gradgradcheck does.
+// gradient, as PyTorch's gradgradcheck does. Before that, it checks the
+// recorded gradient itself against finite differences of f: an operation
+// may compute its gradient one way when recording and another way when not
+// (BatchNorm does), and h is only as right as the gradient it is built on.
 func GradGradCheck(name string, f func(xs []*Var) *Var, inputs []*tensor.Tensor, tol Tolerance) error {
+	if err := gradCheck(name+" (recorded first order)", f, inputs, tol, true); err != nil {
+		return err
+	}
 	r := rand.New(rand.NewPCG(13, 17))
 	probe := make([]*Var, len(inputs))
 	for i, in := range inputs {

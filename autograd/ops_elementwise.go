@@ -171,25 +171,36 @@ func Softplus(x *Var) *Var {
 	})
 }
 
-// ReLU returns max(x, 0). ∂/∂x = 1 for x > 0 and 0 otherwise; the mask is a
-// constant, so the second derivative is 0, as it is away from the kink.
+// ReLU returns max(x, 0). ∂/∂x = 1 for x > 0 and 0 otherwise: the
+// backward pass is reluGrad, g ⊙ H(x) in one pass. The step H(x) is
+// constant away from the kink, so the second derivative is 0.
 func ReLU(x *Var) *Var {
 	return newOp(tensor.ReLU(x.Value), "ReLU", []*Var{x}, func(g *Var, _ []bool) []*Var {
-		return []*Var{Mul(g, Const(tensor.Step(x.Value)))}
+		return []*Var{reluGrad(g, x.Value)}
+	})
+}
+
+// reluGrad returns g ⊙ H(x), H the Heaviside step, for a constant x: it
+// is linear in g, so its own gradient is reluGrad of the incoming one.
+func reluGrad(g *Var, x *tensor.Tensor) *Var {
+	return newOp(tensor.ReLUGrad(g.Value, x), "ReLUGrad", []*Var{g}, func(gg *Var, _ []bool) []*Var {
+		return []*Var{reluGrad(gg, x)}
 	})
 }
 
 // LeakyReLU returns x for x > 0 and slope·x otherwise.
-// ∂/∂x = 1 for x > 0 and slope otherwise.
+// ∂/∂x = 1 for x > 0 and slope otherwise (leakyReLUGrad, in one pass).
 func LeakyReLU(x *Var, slope float64) *Var {
 	return newOp(tensor.LeakyReLU(x.Value, slope), "LeakyReLU", []*Var{x}, func(g *Var, _ []bool) []*Var {
-		d := tensor.Map(x.Value, func(v float64) float64 {
-			if v > 0 {
-				return 1
-			}
-			return slope
-		})
-		return []*Var{Mul(g, Const(d))}
+		return []*Var{leakyReLUGrad(g, x.Value, slope)}
+	})
+}
+
+// leakyReLUGrad returns g where x > 0 and slope·g elsewhere, for a constant
+// x; like reluGrad it is linear in g and its own backward pass.
+func leakyReLUGrad(g *Var, x *tensor.Tensor, slope float64) *Var {
+	return newOp(tensor.LeakyReLUGrad(g.Value, x, slope), "LeakyReLUGrad", []*Var{g}, func(gg *Var, _ []bool) []*Var {
+		return []*Var{leakyReLUGrad(gg, x, slope)}
 	})
 }
 

@@ -59,31 +59,31 @@ func VarKeep(x *Var, axes ...int) *Var {
 }
 
 // MaxKeep returns the maximum along axis, keeping it with size 1. The
-// gradient goes to the first maximal element of each slice.
+// gradient goes to the first maximal element of each slice: PutAlong puts
+// g there, and TakeAlong (its adjoint) takes the gradient of that back.
 func MaxKeep(x *Var, axis int) *Var {
-	out := tensor.MaxKeep(x.Value, axis)
+	out, index := tensor.MaxKeepArg(x.Value, axis)
+	n := x.Value.Dim(axis)
 	return newOp(out, "Max", []*Var{x}, func(g *Var, _ []bool) []*Var {
-		return []*Var{Mul(BroadcastTo(g, x.Value.Shape()...), Const(argMaxMask(x.Value, axis)))}
+		return []*Var{putAlong(g, axis, index, n)}
 	})
 }
 
-// argMaxMask is 1 at the first maximum of each slice along axis, else 0.
-func argMaxMask(t *tensor.Tensor, axis int) *tensor.Tensor {
-	shape := t.Shape()
-	if axis < 0 {
-		axis += len(shape)
-	}
-	inner := 1
-	for _, d := range shape[axis+1:] {
-		inner *= d
-	}
-	n := shape[axis]
-	mask := tensor.ZerosLike(t)
-	for j, k := range tensor.ArgMax(t, axis) {
-		o, i := j/inner, j%inner
-		mask.Data()[(o*n+k)*inner+i] = 1
-	}
-	return mask
+// putAlong spreads g (size 1 along axis) into slices of length n, each
+// value at its index (tensor.PutAlong). ∂/∂g takes those entries back.
+func putAlong(g *Var, axis int, index []int, n int) *Var {
+	return newOp(tensor.PutAlong(g.Value, axis, index, n), "PutAlong", []*Var{g}, func(gg *Var, _ []bool) []*Var {
+		return []*Var{takeAlong(gg, axis, index)}
+	})
+}
+
+// takeAlong picks the entry at index of every slice along axis
+// (tensor.TakeAlong). ∂/∂x puts g back there.
+func takeAlong(x *Var, axis int, index []int) *Var {
+	n := x.Value.Dim(axis)
+	return newOp(tensor.TakeAlong(x.Value, axis, index), "TakeAlong", []*Var{x}, func(g *Var, _ []bool) []*Var {
+		return []*Var{putAlong(g, axis, index, n)}
+	})
 }
 
 // LogSumExp returns log Σₖ exp(xₖ) along axis, keeping it. The maximum m

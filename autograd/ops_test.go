@@ -50,6 +50,7 @@ func opCases() []opCase {
 	r := rand.New(rand.NewPCG(1, 2))
 	geom := tensor.ConvGeom{KH: 4, KW: 4, SH: 2, SW: 2, PH: 1, PW: 1}
 	a := away(r, 3, 4)
+	mixed := tensor.New([]float64{0.5, -0.7, 1.2, -0.3, 0.9, -1.1}, 2, 3) // both signs, surely
 	return []opCase{
 		{"Add", binaryOp(Add), []*tensor.Tensor{away(r, 3, 4), away(r, 3, 4)}},
 		{"Add/broadcast row", binaryOp(Add), []*tensor.Tensor{away(r, 3, 4), away(r, 4)}},
@@ -120,6 +121,25 @@ func opCases() []opCase {
 		{"UpsampleNearest", unary(func(x *Var) *Var { return UpsampleNearest(x, 2) }), []*tensor.Tensor{away(r, 1, 2, 2, 3)}},
 		{"SumPool2D", unary(func(x *Var) *Var { return SumPool2D(x, 2) }), []*tensor.Tensor{away(r, 1, 2, 4, 2)}},
 		{"AvgPool2D", unary(func(x *Var) *Var { return AvgPool2D(x, 2) }), []*tensor.Tensor{away(r, 1, 1, 4, 4)}},
+		// Times a second input y: the gradient with respect to x is then
+		// mask ⊙ (y·g), and its derivative with respect to y runs through
+		// the mask's own backward pass (reluGrad, putAlong, ...).
+		{"ReLU/times y", binaryOp(func(x, y *Var) *Var { return Mul(ReLU(x), y) }), []*tensor.Tensor{mixed, away(r, 2, 3)}},
+		{"LeakyReLU/times y", binaryOp(func(x, y *Var) *Var { return Mul(LeakyReLU(x, 0.2), y) }), []*tensor.Tensor{mixed, away(r, 2, 3)}},
+		{"MaxKeep/times y", binaryOp(func(x, y *Var) *Var { return Mul(MaxKeep(x, 2), y) }), []*tensor.Tensor{distinct(r, 2, 3, 4), away(r, 2, 3, 1)}},
+		{"Linear", func(x []*Var) *Var { return Linear(x[0], x[1], x[2]) },
+			[]*tensor.Tensor{away(r, 3, 2), away(r, 4, 2), away(r, 4)}},
+		{"Linear/no bias", binaryOp(func(x, w *Var) *Var { return Linear(x, w, nil) }), []*tensor.Tensor{away(r, 3, 2), away(r, 4, 2)}},
+		{"Linear/tanh", func(x []*Var) *Var { return Tanh(Linear(x[0], x[1], x[2])) },
+			[]*tensor.Tensor{away(r, 3, 2), away(r, 4, 2), away(r, 4)}},
+		{"BatchNorm/2-D", func(x []*Var) *Var {
+			y, _, _ := BatchNorm(x[0], x[1], x[2], 1e-5)
+			return Tanh(y) // a non-linearity after it makes every second derivative non-zero
+		}, []*tensor.Tensor{away(r, 5, 3), away(r, 3), away(r, 3)}},
+		{"BatchNorm/4-D", func(x []*Var) *Var {
+			y, _, _ := BatchNorm(x[0], x[1], x[2], 1e-5)
+			return Tanh(y)
+		}, []*tensor.Tensor{away(r, 2, 3, 2, 2), away(r, 3), away(r, 3)}},
 		{"MLP", func(x []*Var) *Var {
 			h := Tanh(Add(MatMulT(x[0], false, x[1], true), x[2]))
 			return Sigmoid(MatMul(h, x[3]))

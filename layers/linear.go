@@ -43,11 +43,7 @@ func (l *Linear) Parameters() []Parameter { return weightAndBias(l.Weight, l.Bia
 
 // affine computes x·Wᵀ + b without checking shapes.
 func (l *Linear) affine(x *autograd.Var) *autograd.Var {
-	y := autograd.MatMulT(x, false, l.Weight, true) // (N, out)
-	if l.Bias != nil {
-		y = autograd.Add(y, l.Bias) // b broadcasts over the rows
-	}
-	return y
+	return autograd.Linear(x, l.Weight, l.Bias) // (N, out)
 }
 
 // checkInput panics, naming op, unless x is (N, in).

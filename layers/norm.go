@@ -68,39 +68,32 @@ func NewBatchNorm(features int) *BatchNorm {
 // not the number of features, or if in training mode a feature has a
 // single value (n = 1), whose variance is undefined.
 func (b *BatchNorm) Forward(x *autograd.Var) *autograd.Var {
-	axes, paramShape, n := b.layout(x)
+	paramShape, n := b.layout(x)
+	if !b.eval {
+		y, mean, variance := autograd.BatchNorm(x, b.Weight, b.Bias, b.Eps)
+		b.updateRunning(mean, variance, n)
+		return y
+	}
+	// Evaluation: a fixed affine map of x with the running statistics.
 	gamma := autograd.Reshape(b.Weight, paramShape...) // (1, F) or (1, C, 1, 1)
 	beta := autograd.Reshape(b.Bias, paramShape...)
-
-	var centred, variance *autograd.Var
-	if b.eval {
-		mean := autograd.Const(tensor.Reshape(b.RunningMean, paramShape...))
-		centred = autograd.Sub(x, mean)
-		variance = autograd.Const(tensor.Reshape(b.RunningVar, paramShape...))
-	} else {
-		mean := autograd.MeanKeep(x, axes...)
-		centred = autograd.Sub(x, mean)
-		variance = autograd.MeanKeep(autograd.Mul(centred, centred), axes...) // biased
-		b.updateRunning(mean.Value, variance.Value, n)
-	}
-	// γ/√(σ² + ε) holds one value per feature: folding γ into it first
-	// leaves one full-size product, with a cheaper gradient, where
-	// dividing x − μ and then multiplying by γ would take two.
+	mean := autograd.Const(tensor.Reshape(b.RunningMean, paramShape...))
+	variance := autograd.Const(tensor.Reshape(b.RunningVar, paramShape...))
 	scale := autograd.Mul(gamma, autograd.Pow(autograd.AddScalar(variance, b.Eps), -0.5))
-	return autograd.Add(autograd.Mul(centred, scale), beta)
+	return autograd.Add(autograd.Mul(autograd.Sub(x, mean), scale), beta)
 }
 
-// layout returns the axes the statistics run over, the shape the (F)
-// parameters take to broadcast against x, and the number of values per
-// feature; it panics on a shape BatchNorm does not accept.
-func (b *BatchNorm) layout(x *autograd.Var) (axes, paramShape []int, n int) {
+// layout returns the shape the (F) parameters take to broadcast against
+// x and the number of values per feature; it panics on a shape BatchNorm
+// does not accept.
+func (b *BatchNorm) layout(x *autograd.Var) (paramShape []int, n int) {
 	xs := x.Value.Shape()
 	features := b.Weight.Value.Len()
 	switch {
 	case len(xs) == 2 && xs[1] == features:
-		axes, paramShape = []int{0}, []int{1, features}
+		paramShape = []int{1, features}
 	case len(xs) == 4 && xs[1] == features:
-		axes, paramShape = []int{0, 2, 3}, []int{1, features, 1, 1}
+		paramShape = []int{1, features, 1, 1}
 	default:
 		tensor.Panicf(tensor.ErrShape, "BatchNorm", "input %s for %d features; want (N,%d) or (N,%d,H,W)",
 			tensor.FormatShape(xs), features, features, features)
@@ -109,7 +102,7 @@ func (b *BatchNorm) layout(x *autograd.Var) (axes, paramShape []int, n int) {
 	if !b.eval && n < 2 {
 		tensor.Panicf(tensor.ErrShape, "BatchNorm", "input %s has one value per feature; training needs at least 2", tensor.FormatShape(xs))
 	}
-	return axes, paramShape, n
+	return paramShape, n
 }
 
 // updateRunning folds the batch statistics into the running ones, in

@@ -1,0 +1,109 @@
+package autograd
+
+import "ganbook/tensor"
+
+// ---- Layer operations -------------------------------------------------------------
+//
+// A fully connected layer and batch normalisation could be written with
+// the primitives (MatMulT and Add; Mean, Sub, Mul, Pow, ...), and their
+// gradients would follow. Each is one operation here instead, because
+// small networks spend their time in the bookkeeping of many small
+// operations more than in arithmetic: one node, one result, and a backward
+// pass that computes the known formula directly. The backward passes are
+// still written with differentiable operations when the graph is being
+// recorded (Grad with createGraph), so gradients of gradients work.
+
+// Linear returns the affine map of a fully connected layer,
+//
+//	y = x·Wᵀ + b,   x (N, in), W (out, in), b (out) → y (N, out),
+//
+// with b added to every row (b may be nil: no bias). With G = ∂L/∂y:
+//
+//	∂L/∂x = G·W,   ∂L/∂W = Gᵀ·x,   ∂L/∂b = Σ_rows G.
+//
+// It panics with tensor.ErrShape if the shapes do not fit.
+func Linear(x, w, b *Var) *Var {
+	y := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out), a fresh tensor
+	parents := []*Var{x, w}
+	if b != nil {
+		bs := b.Value.Shape()
+		if len(bs) != 1 || bs[0] != y.Dim(1) {
+			tensor.Panicf(tensor.ErrShape, "Linear", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
+		}
+		tensor.AddRowsInplace(y, b.Value)
+		parents = append(parents, b)
+	}
+	return newOp(y, "Linear", parents, func(g *Var, need []bool) []*Var {
+		grads := make([]*Var, len(parents))
+		if need[0] {
+			grads[0] = MatMulT(g, false, w, false) // (N, out)·(out, in)
+		}
+		if need[1] {
+			grads[1] = MatMulT(g, true, x, false) // (out, N)·(N, in)
+		}
+		if b != nil && need[2] {
+			grads[2] = Sum(g, 0)
+		}
+		return grads
+	})
+}
+
+// BatchNorm normalises every feature of x over the batch, then scales and
+// shifts it (Ioffe and Szegedy, arXiv 1502.03167):
+//
+//	μ = (1/n)·Σ x,   σ² = (1/n)·Σ (x − μ)²,   y = γ·(x − μ)/√(σ² + ε) + β,
+//
+// for x (N, F) or (N, F, H, W), features on axis 1, each normalised over
+// its n = N·H·W values; γ and β hold F values. The gradient flows through
+// μ and σ² as well as through x. It also returns the batch statistics μ
+// and σ² (F, biased), as constants, for running averages.
+//
+// Without recording, the backward pass is tensor.BatchNormBackward: the
+// closed-form gradient in two passes. When the backward pass is itself
+// recorded (createGraph), the same gradient is built from differentiable
+// operations, so it can be differentiated again. It panics with
+// tensor.ErrShape on mismatched shapes.
+func BatchNorm(x, gamma, beta *Var, eps float64) (y *Var, mean, variance *tensor.Tensor) {
+	out, mean, variance := tensor.BatchNormForward(x.Value, gamma.Value.Data(), beta.Value.Data(), eps)
+	y = newOp(out, "BatchNorm", []*Var{x, gamma, beta}, func(g *Var, need []bool) []*Var {
+		if !IsRecording() {
+			dx, dgamma, dbeta := tensor.BatchNormBackward(g.Value, x.Value, mean, variance, gamma.Value.Data(), eps)
+			return []*Var{Const(dx), Const(dgamma), Const(dbeta)}
+		}
+		return batchNormGrad(g, x, gamma, eps, need)
+	})
+	return y, mean, variance
+}
+
+// batchNormGrad builds BatchNorm's gradients from differentiable
+// operations of g, x and γ:
+//
+//	x̂ = (x − μ)·s with s = (σ² + ε)^(−1/2),
+//	∂L/∂β = Σ g,   ∂L/∂γ = Σ g·x̂,   ∂L/∂x = γ·s·(g − mean g − x̂·mean(g·x̂)),
+//
+// sums and means over the n values of each feature.
+func batchNormGrad(g, x, gamma *Var, eps float64, need []bool) []*Var {
+	shape := x.Value.Shape()
+	axes := []int{0}
+	paramShape := []int{1, shape[1]}
+	for d := 2; d < len(shape); d++ {
+		axes = append(axes, d)
+		paramShape = append(paramShape, 1)
+	}
+	centred := Sub(x, MeanKeep(x, axes...))
+	s := Pow(AddScalar(MeanKeep(Mul(centred, centred), axes...), eps), -0.5) // (1, F, 1, ...)
+	xhat := Mul(centred, s)
+	gx := Mul(g, xhat)
+	grads := make([]*Var, 3)
+	if need[0] {
+		inner := Sub(Sub(g, MeanKeep(g, axes...)), Mul(xhat, MeanKeep(gx, axes...)))
+		grads[0] = Mul(Mul(Reshape(gamma, paramShape...), s), inner)
+	}
+	if need[1] {
+		grads[1] = Reshape(SumKeep(gx, axes...), shape[1])
+	}
+	if need[2] {
+		grads[2] = Reshape(SumKeep(g, axes...), shape[1])
+	}
+	return grads
+}

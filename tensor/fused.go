@@ -1,0 +1,286 @@
+package tensor
+
+import "math"
+
+// ---- Fused kernels for the layers where the time goes ---------------------------
+//
+// Built from primitives, a backward pass often makes a mask and then
+// multiplies by it, or broadcasts a gradient and then masks it: two or three
+// passes over memory and as many temporaries. The functions here do such a
+// chain in one pass, for ReLU, LeakyReLU, maxout and batch normalisation.
+// autograd wraps each of them as one differentiable operation, so gradients
+// of gradients still work.
+
+// ReLUGrad returns the gradient of ReLU at x given the output's gradient g:
+//
+//	out = g where x > 0, and +0 elsewhere   (g ⊙ H(x), H the Heaviside step)
+//
+// The entries where x ≤ 0 are set to +0 rather than multiplied by 0, as
+// PyTorch's threshold_backward does: an infinite g there gives 0, not NaN.
+// (A NaN x counts as positive if its sign bit is clear; the forward value
+// is NaN then anyway.) It panics with ErrShape unless g and x have the same
+// shape.
+func ReLUGrad(g, x *Tensor) *Tensor {
+	checkSame("ReLUGrad", g, x)
+	out := empty(g.shape)
+	xs := x.data[:len(g.data)]
+	dst := out.data[:len(g.data)]
+	for i, v := range g.data {
+		dst[i] = math.Float64frombits(math.Float64bits(v) & positiveMask(xs[i]))
+	}
+	return out
+}
+
+// LeakyReLUGrad returns the gradient of LeakyReLU at x given g:
+//
+//	out = g where x > 0, and slope·g elsewhere.
+//
+// It panics with ErrShape unless g and x have the same shape.
+func LeakyReLUGrad(g, x *Tensor, slope float64) *Tensor {
+	checkSame("LeakyReLUGrad", g, x)
+	out := empty(g.shape)
+	xs := x.data[:len(g.data)]
+	dst := out.data[:len(g.data)]
+	for i, v := range g.data {
+		m := positiveMask(xs[i])
+		dst[i] = math.Float64frombits(math.Float64bits(v)&m | math.Float64bits(slope*v)&^m)
+	}
+	return out
+}
+
+// positiveMask returns all ones if x > 0 and all zeros otherwise, without
+// a branch: the signs of activations are random, and a mispredicted branch
+// per element costs more than the arithmetic. As an integer, the bit
+// pattern b of a float is positive exactly for x > 0 (and for NaNs with the
+// sign bit clear); −b then has the sign bit set and b does not. −0 is the
+// one pattern equal to its own negation, and it gets 0.
+func positiveMask(x float64) uint64 {
+	b := int64(math.Float64bits(x))
+	return uint64((-b &^ b) >> 63)
+}
+
+// MaxKeepArg returns the maximum along axis, kept with size 1 as in
+// MaxKeep, and for every position of that result (row-major) the index
+// along axis of the first maximum, as ArgMax. One pass computes both.
+func MaxKeepArg(t *Tensor, axis int) (*Tensor, []int) { return maxAxis("Max", t, axis) }
+
+// TakeAlong picks one element of every slice of t along axis:
+//
+//	out[o, 0, i] = t[o, index[o·inner + i], i]
+//
+// viewing t as (outer, n, inner) around axis; out has t's shape with that
+// axis of size 1. With the index from MaxKeepArg it gathers the maxima.
+// PutAlong is its adjoint. It panics with ErrAxis on a bad axis, with
+// ErrShape if index does not have one entry per slice, and with ErrIndex on
+// an entry outside [0, n).
+func TakeAlong(t *Tensor, axis int, index []int) *Tensor {
+	axis = normAxis("TakeAlong", axis, len(t.shape))
+	outer, n, inner := aroundAxis(t.shape, axis)
+	checkAlongIndex("TakeAlong", index, outer*inner, n, t.shape)
+	out := empty(withAxis(t.shape, axis, 1))
+	for o := range outer {
+		dst := out.data[o*inner : (o+1)*inner]
+		idx := index[o*inner : (o+1)*inner]
+		for i, k := range idx {
+			dst[i] = t.data[(o*n+k)*inner+i]
+		}
+	}
+	return out
+}
+
+// PutAlong spreads t back along axis into slices of length n:
+//
+//	out[o, index[o·inner + i], i] = t[o, 0, i],   every other entry 0,
+//
+// where t has size 1 along axis and out has t's shape with that axis of
+// size n. It is TakeAlong's adjoint: maxout's backward pass sends each
+// unit's gradient to its winning piece with it. It panics with ErrAxis on a
+// bad axis, with ErrShape if t's axis is not of size 1 or index does not
+// have one entry per slice, and with ErrIndex on an entry outside [0, n).
+func PutAlong(t *Tensor, axis int, index []int, n int) *Tensor {
+	axis = normAxis("PutAlong", axis, len(t.shape))
+	outer, one, inner := aroundAxis(t.shape, axis)
+	if one != 1 {
+		Panicf(ErrShape, "PutAlong", "axis %d of %s has size %d, want 1", axis, FormatShape(t.shape), one)
+	}
+	checkAlongIndex("PutAlong", index, outer*inner, n, t.shape)
+	out := Zeros(withAxis(t.shape, axis, n)...)
+	for o := range outer {
+		src := t.data[o*inner : (o+1)*inner]
+		idx := index[o*inner : (o+1)*inner]
+		for i, k := range idx {
+			out.data[(o*n+k)*inner+i] = src[i]
+		}
+	}
+	return out
+}
+
+func checkAlongIndex(op string, index []int, slices, n int, shape []int) {
+	if len(index) != slices {
+		Panicf(ErrShape, op, "%d indices for %d slices of %s", len(index), slices, FormatShape(shape))
+	}
+	for _, k := range index {
+		if k < 0 || k >= n {
+			Panicf(ErrIndex, op, "index %d outside [0, %d) for %s", k, n, FormatShape(shape))
+		}
+	}
+}
+
+// ---- Batch normalisation --------------------------------------------------------
+//
+// Shape legend: x is (N, F) or (N, F, H, W), features on axis 1; each
+// feature f is normalised over its n = N·H·W values (outer N, inner H·W).
+
+// BatchNormForward normalises every feature of x over the batch and
+// scales and shifts it (Ioffe and Szegedy, arXiv 1502.03167):
+//
+//	μ_f = (1/n)·Σ x,   σ²_f = (1/n)·Σ (x − μ_f)²,   s_f = 1/√(σ²_f + ε),
+//	y = γ_f·s_f·(x − μ_f) + β_f.
+//
+// It returns y, μ (F) and σ² (F, biased). μ and σ² are summed in row-major
+// order of x, each in one pass, which groups the additions differently
+// from a chain of Mean and Sub. It panics with ErrShape if x has fewer than
+// two dimensions or gamma and beta do not have F values.
+func BatchNormForward(x *Tensor, gamma, beta []float64, eps float64) (y, mean, variance *Tensor) {
+	outer, f, inner := batchNormDims("BatchNormForward", x, gamma, beta)
+	n := float64(outer * inner)
+	mean, variance = Zeros(f), Zeros(f)
+	mu, v := mean.data, variance.data
+	for o := range outer {
+		for c := range f {
+			s := 0.0
+			for _, xv := range x.data[(o*f+c)*inner : (o*f+c+1)*inner] {
+				s += xv
+			}
+			mu[c] += s
+		}
+	}
+	for c := range mu {
+		mu[c] /= n
+	}
+	for o := range outer {
+		for c := range f {
+			s, m := 0.0, mu[c]
+			for _, xv := range x.data[(o*f+c)*inner : (o*f+c+1)*inner] {
+				d := xv - m
+				s += d * d
+			}
+			v[c] += s
+		}
+	}
+	for c := range v {
+		v[c] /= n
+	}
+	y = empty(x.shape)
+	for c := range f {
+		// y = a·x + b with a = γ·s and b = β − a·μ would be one multiply-add,
+		// but it rounds differently from γ·s·(x − μ) + β, which is what the
+		// composite (differentiable) form computes; keep that form.
+		scale := gamma[c] / math.Sqrt(v[c]+eps)
+		for o := range outer {
+			src := x.data[(o*f+c)*inner : (o*f+c+1)*inner]
+			dst := y.data[(o*f+c)*inner : (o*f+c+1)*inner]
+			m, b := mu[c], beta[c]
+			for i, xv := range src {
+				dst[i] = (xv-m)*scale + b
+			}
+		}
+	}
+	return y, mean, variance
+}
+
+// BatchNormBackward returns the gradients of BatchNormForward's y with
+// respect to x, γ and β, given g = ∂L/∂y and the batch statistics the
+// forward pass returned. With x̂ = (x − μ)·s,
+//
+//	∂L/∂β_f = Σ g,   ∂L/∂γ_f = Σ g·x̂,
+//	∂L/∂x   = γ_f·s_f·(g − (1/n)·Σ g − x̂·(1/n)·Σ g·x̂),
+//
+// the sums running over the n values of feature f. This is the gradient
+// through μ and σ² as well as through x directly. It panics with ErrShape
+// on mismatched shapes.
+func BatchNormBackward(g, x, mean, variance *Tensor, gamma []float64, eps float64) (dx, dgamma, dbeta *Tensor) {
+	checkSame("BatchNormBackward", g, x)
+	outer, f, inner := batchNormDims("BatchNormBackward", x, gamma, gamma)
+	if len(mean.data) != f || len(variance.data) != f {
+		Panicf(ErrShape, "BatchNormBackward", "statistics %s, %s for %d features", FormatShape(mean.shape), FormatShape(variance.shape), f)
+	}
+	n := float64(outer * inner)
+	dgamma, dbeta = Zeros(f), Zeros(f)
+	dg, db := dgamma.data, dbeta.data
+	inv := make([]float64, f)
+	for c := range f {
+		inv[c] = 1 / math.Sqrt(variance.data[c]+eps)
+	}
+	for o := range outer {
+		for c := range f {
+			off := (o*f + c) * inner
+			gs, xs := g.data[off:off+inner], x.data[off:off+inner]
+			m, s := mean.data[c], inv[c]
+			sg, sgx := 0.0, 0.0
+			for i, gv := range gs {
+				sg += gv
+				sgx += gv * ((xs[i] - m) * s)
+			}
+			db[c] += sg
+			dg[c] += sgx
+		}
+	}
+	dx = empty(x.shape)
+	for c := range f {
+		m, s := mean.data[c], inv[c]
+		k := gamma[c] * s
+		mg, mgx := db[c]/n, dg[c]/n
+		for o := range outer {
+			off := (o*f + c) * inner
+			gs, xs, dst := g.data[off:off+inner], x.data[off:off+inner], dx.data[off:off+inner]
+			for i, gv := range gs {
+				dst[i] = k * (gv - mg - (xs[i]-m)*s*mgx)
+			}
+		}
+	}
+	return dx, dgamma, dbeta
+}
+
+// batchNormDims returns x's (outer, F, inner) and checks the parameters.
+func batchNormDims(op string, x *Tensor, gamma, beta []float64) (outer, f, inner int) {
+	if len(x.shape) < 2 {
+		Panicf(ErrShape, op, "input %s has no feature axis", FormatShape(x.shape))
+	}
+	outer, f, inner = aroundAxis(x.shape, 1)
+	if len(gamma) != f || len(beta) != f {
+		Panicf(ErrShape, op, "input %s with %d scales and %d shifts", FormatShape(x.shape), len(gamma), len(beta))
+	}
+	return outer, f, inner
+}
+
+// checkSame panics with ErrShape, naming op, unless a and b have the same
+// shape.
+func checkSame(op string, a, b *Tensor) {
+	if !shapesEqual(a.shape, b.shape) {
+		Panicf(ErrShape, op, "%s and %s", FormatShape(a.shape), FormatShape(b.shape))
+	}
+}
+
+// empty returns a tensor of the given shape whose values the caller will
+// overwrite, every one of them.
+func empty(shape []int) *Tensor {
+	n := checkShape("empty", shape)
+	return &Tensor{shape: append([]int(nil), shape...), data: make([]float64, n)}
+}
+
+// AddRowsInplace adds the vector b (n) to every row of the matrix t (m, n),
+// in place: the bias of a fully connected layer. It panics with ErrShape
+// unless t is 2-D with b's length as its row length.
+func AddRowsInplace(t, b *Tensor) {
+	if len(t.shape) != 2 || len(b.shape) != 1 || b.shape[0] != t.shape[1] {
+		Panicf(ErrShape, "AddRowsInplace", "%s += rows of %s", FormatShape(t.shape), FormatShape(b.shape))
+	}
+	n := t.shape[1]
+	for r := 0; r < t.shape[0]; r++ {
+		row := t.data[r*n : (r+1)*n]
+		for j, v := range b.data[:n] {
+			row[j] += v
+		}
+	}
+}
