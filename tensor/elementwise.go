@@ -105,11 +105,11 @@ type rowFunc func(dst, x, y []float64, xs, ys int)
 // binary applies row over the broadcast of a and b into a new tensor.
 func binary(op string, a, b *Tensor, row rowFunc) *Tensor {
 	if shapesEqual(a.shape, b.shape) { // the common case: one flat row
-		out := Zeros(a.shape...)
+		out := empty(a.shape)
 		row(out.data, a.data, b.data, 1, 1)
 		return out
 	}
-	out := Zeros(BroadcastShapes(op, a.shape, b.shape)...)
+	out := empty(BroadcastShapes(op, a.shape, b.shape))
 	broadcastLoop(out, a, b, row)
 	return out
 }
@@ -290,7 +290,7 @@ func Where(cond, a, b *Tensor) *Tensor {
 	if !shapesEqual(cond.shape, a.shape) || !shapesEqual(a.shape, b.shape) {
 		Panicf(ErrShape, "Where", "%s, %s, %s", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
 	}
-	out := Zeros(a.shape...)
+	out := empty(a.shape)
 	for i, c := range cond.data {
 		if c != 0 {
 			out.data[i] = a.data[i]
@@ -312,7 +312,7 @@ func b2f(b bool) float64 {
 
 // Map returns f applied to every element.
 func Map(t *Tensor, f func(float64) float64) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
 	for i, v := range t.data {
 		out.data[i] = f(v)
 	}
@@ -324,7 +324,7 @@ func Neg(t *Tensor) *Tensor { return Scale(t, -1) }
 
 // Scale returns c·t.
 func Scale(t *Tensor, c float64) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
 	for i, v := range t.data {
 		out.data[i] = c * v
 	}
@@ -333,7 +333,7 @@ func Scale(t *Tensor, c float64) *Tensor {
 
 // AddScalar returns t + c.
 func AddScalar(t *Tensor, c float64) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
 	for i, v := range t.data {
 		out.data[i] = v + c
 	}
@@ -404,7 +404,7 @@ func Softplus(t *Tensor) *Tensor {
 // max builtin rather than a branch: activations are positive or negative at
 // random, and a mispredicted branch per element made it five times slower.
 func ReLU(t *Tensor) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
 	dst := out.data[:len(t.data)]
 	for i, v := range t.data {
 		dst[i] = max(v, 0)
@@ -412,27 +412,26 @@ func ReLU(t *Tensor) *Tensor {
 	return out
 }
 
-// LeakyReLU returns x for x > 0 and slope·x otherwise.
+// LeakyReLU returns x for x > 0 and slope·x otherwise, choosing without a
+// branch (see positiveMask).
 func LeakyReLU(t *Tensor, slope float64) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
+	dst := out.data[:len(t.data)]
 	for i, v := range t.data {
-		if v > 0 {
-			out.data[i] = v
-		} else {
-			out.data[i] = slope * v
-		}
+		m := positiveMask(v)
+		dst[i] = math.Float64frombits(math.Float64bits(v)&m | math.Float64bits(slope*v)&^m)
 	}
 	return out
 }
 
 // Step returns 1 where x > 0 and 0 elsewhere: the derivative of ReLU away
-// from 0, used as a constant mask by ReLU's backward pass.
+// from 0, the Heaviside step H(x).
 func Step(t *Tensor) *Tensor {
-	out := Zeros(t.shape...)
+	out := empty(t.shape)
+	dst := out.data[:len(t.data)]
+	one := math.Float64bits(1)
 	for i, v := range t.data {
-		if v > 0 {
-			out.data[i] = 1
-		}
+		dst[i] = math.Float64frombits(one & positiveMask(v))
 	}
 	return out
 }

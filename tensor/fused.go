@@ -262,13 +262,6 @@ func checkSame(op string, a, b *Tensor) {
 	}
 }
 
-// empty returns a tensor of the given shape whose values the caller will
-// overwrite, every one of them.
-func empty(shape []int) *Tensor {
-	n := checkShape("empty", shape)
-	return &Tensor{shape: append([]int(nil), shape...), data: make([]float64, n)}
-}
-
 // AddRowsInplace adds the vector b (n) to every row of the matrix t (m, n),
 // in place: the bias of a fully connected layer. It panics with ErrShape
 // unless t is 2-D with b's length as its row length.

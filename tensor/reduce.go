@@ -113,7 +113,7 @@ func BroadcastTo(t *Tensor, shape ...int) *Tensor {
 	if shapesEqual(t.shape, shape) {
 		return t.Clone()
 	}
-	out := Zeros(shape...)
+	out := empty(shape)
 	broadcastLoop(out, t, out, func(dst, x, _ []float64, xs, _ int) {
 		if xs == 1 {
 			copy(dst, x)
@@ -234,8 +234,21 @@ func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
 	}
 	shape := append([]int(nil), t.shape...)
 	shape[axis] = 1
-	out := Zeros(shape...)
+	out := empty(shape)
 	idx := make([]int, outer*inner)
+	if inner == 1 { // contiguous slices, such as a maxout unit's pieces
+		for o := range outer {
+			slice := t.data[o*n : (o+1)*n]
+			best, arg := slice[0], 0
+			for k, v := range slice[1:] {
+				if v > best || (math.IsNaN(v) && !math.IsNaN(best)) {
+					best, arg = v, k+1
+				}
+			}
+			out.data[o], idx[o] = best, arg
+		}
+		return out, idx
+	}
 	for o := 0; o < outer; o++ {
 		dst := out.data[o*inner : (o+1)*inner]
 		arg := idx[o*inner : (o+1)*inner]

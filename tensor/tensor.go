@@ -53,7 +53,7 @@ func Scalar(v float64) *Tensor { return &Tensor{shape: []int{}, data: []float64{
 // Zeros returns a tensor of the given shape filled with 0.
 func Zeros(shape ...int) *Tensor {
 	n := checkShape("Zeros", shape)
-	return &Tensor{shape: append([]int{}, shape...), data: make([]float64, n)}
+	return &Tensor{shape: append([]int{}, shape...), data: zeroData(n)}
 }
 
 // Ones returns a tensor of the given shape filled with 1.
@@ -158,7 +158,9 @@ func (t *Tensor) offset(op string, index []int) int {
 
 // Clone returns a deep copy.
 func (t *Tensor) Clone() *Tensor {
-	return &Tensor{shape: t.Shape(), data: append([]float64(nil), t.data...)}
+	out := empty(t.shape)
+	copy(out.data, t.data)
+	return out
 }
 
 // SameShape reports whether a and b have identical shapes.
