@@ -241,8 +241,20 @@ func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
 			slice := t.data[o*n : (o+1)*n]
 			best, arg := slice[0], 0
 			for k, v := range slice[1:] {
-				if v > best || (math.IsNaN(v) && !math.IsNaN(best)) {
-					best, arg = v, k+1
+				// A select, not a branch (which piece wins is random):
+				// the compiler turns this into a conditional move.
+				next := arg
+				if v > best {
+					next = k + 1
+				}
+				arg, best = next, max(best, v)
+			}
+			if best != best { // a NaN, which max keeps: point at the first
+				for k, v := range slice {
+					if v != v {
+						arg = k
+						break
+					}
 				}
 			}
 			out.data[o], idx[o] = best, arg
