@@ -165,15 +165,17 @@ func TestGlyphTransforms(t *testing.T) {
 // the same protocol, they score about 76 % and 87 % (see TestMNISTFiles).
 func TestDigitsLearnable(t *testing.T) {
 	if testing.Short() {
-		t.Skip("trains a classifier on 10,000 digits (about a second)")
+		t.Skip("trains classifiers on 10,000 digits (about a second)")
 	}
-	const train, test, size = 10000, 2000, 28
-	r := rand.New(rand.NewPCG(2, 0))
-	images, labels := data.Digits(r, train+test, size)
-	centroid, softmax := classifierAccuracies(r, images.Data(), labels, train, size*size)
-	t.Logf("digits %d×%d: nearest class mean %.1f %%, softmax regression %.1f %%", size, size, 100*centroid, 100*softmax)
-	assert.True(t, centroid > 0.6 && centroid < 0.9, "nearest class mean %.3f", centroid)
-	assert.True(t, softmax > 0.85 && softmax < 0.97, "softmax regression %.3f", softmax)
+	const train, test = 10000, 2000
+	for _, size := range []int{28, 16} {
+		r := rand.New(rand.NewPCG(2, 0))
+		images, labels := data.Digits(r, train+test, size)
+		centroid, softmax := classifierAccuracies(r, images.Data(), labels, train, size*size)
+		t.Logf("digits %d×%d: nearest class mean %.1f %%, softmax regression %.1f %%", size, size, 100*centroid, 100*softmax)
+		assert.True(t, centroid > 0.6 && centroid < 0.9, "%d×%d: nearest class mean %.3f", size, size, centroid)
+		assert.True(t, softmax > 0.85 && softmax < 0.97, "%d×%d: softmax regression %.3f", size, size, softmax)
+	}
 }
 
 // classifierAccuracies trains both classifiers on the first train images
