@@ -291,8 +291,8 @@ func RandomGlyph(r *rand.Rand, d int) Glyph {
 	return g
 }
 
-// check panics with tensor.ErrArgument, naming op, if g names no template
-// or its pen or scale make no sense.
+// check panics with tensor.ErrArgument, naming op, if g names no template,
+// its pen makes no sense or a transform field is not finite.
 func (g Glyph) check(op string) {
 	checkDigit(op, g.Digit)
 	if g.Style < 0 || g.Style >= len(digitTemplates[g.Digit]) {
@@ -301,16 +301,27 @@ func (g Glyph) check(op string) {
 	if !(g.Width > 0) || math.IsInf(g.Width, 1) || !(math.Abs(g.Pressure) < 1) {
 		tensor.Panicf(tensor.ErrArgument, op, "pen width %g with pressure %g, want width > 0 and |pressure| < 1", g.Width, g.Pressure)
 	}
-	for _, v := range []float64{g.Rotation, g.Scale, g.Aspect, g.Shear, g.ShiftX, g.ShiftY} {
-		if math.IsNaN(v) || math.IsInf(v, 0) {
-			tensor.Panicf(tensor.ErrArgument, op, "transform %+v is not finite", g)
+	fields := []struct {
+		name  string
+		value float64
+	}{{"Rotation", g.Rotation}, {"Scale", g.Scale}, {"Aspect", g.Aspect}, {"Shear", g.Shear}, {"ShiftX", g.ShiftX}, {"ShiftY", g.ShiftY}}
+	for _, f := range fields {
+		if math.IsNaN(f.value) || math.IsInf(f.value, 0) {
+			tensor.Panicf(tensor.ErrArgument, op, "%s is %g, want a finite number", f.name, f.value)
+		}
+	}
+	for i, w := range g.Warp {
+		for _, v := range w {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				tensor.Panicf(tensor.ErrArgument, op, "Warp[%d] is %v, want finite numbers", i, w)
+			}
 		}
 	}
 }
 
 // Render draws g as a (1, 1, size, size) image in [−1, 1]: −1 is the
-// background, 1 the inside of a stroke, with a one-pixel anti-aliased edge
-// between. It panics with tensor.ErrArgument if size < MinDigitSize or g is
+// background, 1 the inside of a stroke, with an anti-aliased edge about a
+// pixel and a half wide between. It panics with tensor.ErrArgument if size < MinDigitSize or g is
 // invalid (see Glyph).
 func (g Glyph) Render(size int) *tensor.Tensor {
 	g.check("Glyph.Render")
