@@ -72,9 +72,9 @@ func idxError(format string, args ...any) error {
 // type (only 0x08, unsigned byte; the other types are rejected by name),
 // the number of dimensions (1 to MaxIDXDims), and the element count, whose
 // product must not exceed MaxIDXElements. The data is then read in chunks
-// that grow only as bytes arrive, so a header that claims more than the
-// stream holds costs at most about twice the bytes present, never the
-// claimed size. Missing or extra bytes after the data are errors.
+// that grow only as bytes arrive (64 KB, then doubling), so a header that
+// claims more than the stream holds costs at most 64 KB or twice the bytes
+// present, never the claimed size. Missing or extra bytes after the data are errors.
 //
 // An invalid stream gives an error wrapping ErrIDX that says which field
 // or which byte count is wrong; a failure of r itself is returned wrapped
