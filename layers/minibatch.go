@@ -107,10 +107,18 @@ func (*MinibatchStdDev) Parameters() []Parameter { return nil }
 // here.)
 //
 // Parameter: "weight" T (A, B, K), drawn from N(0, 0.05²) as in the
-// paper's code (B = 100, K = 5 there).
+// paper's code, which uses B = 100 kernels of K = 5 dimensions
+// (MinibatchKernels, MinibatchKernelDims).
 type MinibatchDiscrimination struct {
 	Weight *autograd.Var // T, (A, B, K)
 }
+
+// The sizes of minibatch discrimination in the paper's code: B kernels of
+// K dimensions.
+const (
+	MinibatchKernels    = 100
+	MinibatchKernelDims = 5
+)
 
 // NewMinibatchDiscrimination returns the layer from in features to kernels
 // (B) extra features of dims (K) dimensions each, with T ~ N(0, 0.05²)

@@ -128,7 +128,9 @@ func TestMinibatchDiscriminationByHand(t *testing.T) {
 }
 
 func TestMinibatchDiscriminationInit(t *testing.T) {
-	l := layers.NewMinibatchDiscrimination(rand.New(rand.NewPCG(43, 0)), 20, 100, 5)
+	assert.Equal(t, 100, layers.MinibatchKernels)
+	assert.Equal(t, 5, layers.MinibatchKernelDims)
+	l := layers.NewMinibatchDiscrimination(rand.New(rand.NewPCG(43, 0)), 20, layers.MinibatchKernels, layers.MinibatchKernelDims)
 	require.Equal(t, []int{20, 100, 5}, l.Weight.Shape())
 	assert.Equal(t, []string{"weight"}, names(l))
 	std := math.Sqrt(tensor.Var(l.Weight.Value).Item())
