@@ -50,4 +50,15 @@
 // The schemes are also available as functions that fill a tensor in place:
 // InitNormal, InitKaimingUniform, InitKaimingNormal, InitXavierUniform,
 // InitXavierNormal and InitOrthogonal.
+//
+// # GAN layers
+//
+// SpectralNorm wraps a Linear or convolution and divides its weight by a
+// power-iteration estimate of its largest singular value (SN-GAN);
+// LargestSingularValue computes it exactly. SelfAttention is SAGAN's
+// attention block, MinibatchStdDev ProGAN's batch-diversity feature,
+// MinibatchDiscrimination and VirtualBatchNorm (with ReferenceForward) two
+// of the "improved techniques" of Salimans et al. Functional(m, params)
+// runs any of these modules with other parameter variables, such as the
+// differentiable look-ahead parameters of an unrolled GAN.
 package layers

@@ -34,4 +34,13 @@
 // well one curve tracks another, such as a loss against the true distance.
 //
 // All logarithms are natural, so divergences are in nats.
+//
+// # Sample-quality metrics and divergence bounds
+//
+// FrechetDistance (FID on whatever features the caller provides), with
+// FIDInfinity and FIDCurve for the bias-free extrapolation; InceptionScore
+// from class probabilities; PrecisionRecall, the k-NN manifold precision
+// and recall; and the f-GAN variational lower bounds KLLowerBound,
+// JSLowerBound and TVLowerBound, written on autograd variables so that a
+// critic can be trained to maximise them.
 package metrics
