@@ -224,6 +224,10 @@
       ctx.stroke();
       label(ctx, 'noise z  →  G(z)', 6, zRow - 6);
     }
+    // The modes, as rings on the axis.
+    ctx.strokeStyle = '#000'; ctx.lineWidth = 1.2; ctx.beginPath();
+    s.centers.forEach((c) => { ctx.moveTo(X(c) + 4.5, axis); ctx.arc(X(c), axis, 4.5, 0, 2 * Math.PI); });
+    ctx.stroke();
     label(ctx, `x ∈ [${x0}, ${x1}]`, w - 80, h - 6);
   }
 
@@ -236,6 +240,7 @@
   }
 
   function drawView(s) {
+    $('legend-modes').hidden = s.centers.length === 0; // the swiss roll has none
     const { ctx, w, h } = fit($('canvas'));
     ctx.clearRect(0, 0, w, h);
     ctx.fillStyle = '#fafafa'; ctx.fillRect(0, 0, w, h);
@@ -255,8 +260,8 @@
       $('key-high').textContent = '1: looks real';
       $('key-text').textContent = "Background: the discriminator's probability D(x) that a point is real (white at ½).";
     } else {
-      $('key-low').textContent = `${fmt(s.heat.min)}: low score`;
-      $('key-high').textContent = `${fmt(s.heat.max)}: high score (real side)`;
+      $('key-low').textContent = `low: ${fmt(s.heat.min)}`;
+      $('key-high').textContent = `high: ${fmt(s.heat.max)}, looks real`;
       $('key-text').textContent = "Background: the critic's raw score f(x), stretched over its range on the window; higher means more real.";
     }
   }
@@ -328,8 +333,11 @@
       // Legend: name and latest value, top right.
       const lastV = se.values[se.values.length - 1];
       const text = `${se.name} ${lastV === null || lastV === undefined ? '–' : fmt(lastV)}`;
+      const tw = ctx.measureText(text).width;
+      ctx.fillStyle = 'rgba(255, 255, 255, 0.85)';
+      ctx.fillRect(w - R - 6 - tw, T + 2 + 12 * k, tw + 4, 12);
       ctx.fillStyle = LINE_COLOURS[k % LINE_COLOURS.length];
-      ctx.fillText(text, w - R - 4 - ctx.measureText(text).width, T + 12 + 12 * k);
+      ctx.fillText(text, w - R - 4 - tw, T + 12 + 12 * k);
     });
   }
 
