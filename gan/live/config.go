@@ -31,7 +31,7 @@ type Config struct {
 	Seed   uint64  `json:"seed,string"`
 	Batch  int     `json:"batch"`  // real and generated samples per update, 2..1024
 	Hidden int     `json:"hidden"` // units in each of the two hidden layers of G and D, 1..256
-	Lambda float64 `json:"lambda"` // gradient penalty weight λ of wgan-gp and dragan, in [0, 1000]
+	Lambda float64 `json:"lambda"` // gradient penalty weight λ of wgan-gp and dragan, in (0, 1000]
 	Clip   float64 `json:"clip"`   // wgan-clip's weight bound c, in (0, 10]
 
 	// MaxSteps pauses the run when it reaches this many generator steps
@@ -105,9 +105,9 @@ func (c Config) withDefaults() Config {
 // and the JSON use it (lr_g, d_steps, ...), the value as given, and why it
 // was refused.
 type FieldError struct {
-	Field  string `json:"field"`
-	Value  string `json:"value"`
-	Reason string `json:"error"`
+	Field  string
+	Value  string
+	Reason string
 }
 
 func (e *FieldError) Error() string { return fmt.Sprintf("%s = %q: %s", e.Field, e.Value, e.Reason) }
@@ -129,13 +129,10 @@ func (c Config) Validate() error {
 	for _, f := range []struct {
 		name   string
 		v, max float64
-	}{{"lr_g", c.LRG, MaxLR}, {"lr_d", c.LRD, MaxLR}, {"clip", c.Clip, MaxClip}} {
+	}{{"lr_g", c.LRG, MaxLR}, {"lr_d", c.LRD, MaxLR}, {"lambda", c.Lambda, MaxLambda}, {"clip", c.Clip, MaxClip}} {
 		if !(f.v > 0 && f.v <= f.max) {
 			return fieldErr(f.name, f.v, "must be in (0, %g]", f.max)
 		}
-	}
-	if !(c.Lambda >= 0 && c.Lambda <= MaxLambda) {
-		return fieldErr("lambda", c.Lambda, "must be in [0, %g]", MaxLambda)
 	}
 	for _, f := range []struct {
 		name        string
@@ -149,7 +146,7 @@ func (c Config) Validate() error {
 	return nil
 }
 
-// Settings are the fields the page may change through /control
+// settings are the fields the page may change through /control
 // (action=set), by their JSON names.
 var settings = []string{"data", "loss", "lr_g", "lr_d", "d_steps", "seed"}
 

@@ -75,14 +75,19 @@
   }
 
   // arrowScale turns gradient lengths into pixels: the longest arrow is
-  // `longest` pixels, the others in proportion.
-  function arrowScale(arrows, dim, longest) {
+  // `longest` pixels, the others in proportion. It also prints the
+  // longest gradient's length in the view's corner, since the drawing
+  // alone cannot show it.
+  function arrowScale(ctx, w, h, arrows, dim, longest) {
     let m = 0;
     for (let i = 0; i < arrows.length; i += dim) {
       let n = 0;
       for (let j = 0; j < dim; j++) n += (arrows[i + j] || 0) ** 2;
       m = Math.max(m, Math.sqrt(n));
     }
+    const text = `longest arrow: |∇| = ${m.toPrecision(3)}`;
+    ctx.font = '11px system-ui, sans-serif'; // label's font, for the width
+    label(ctx, text, w - ctx.measureText(text).width - 12, h - 6);
     return m > 0 ? longest / m : 0;
   }
 
@@ -125,7 +130,7 @@
     }
     if (show.real) dots(ctx, s.real, toPx, REAL, 2.2);
     if (show.arrows) {
-      const k = arrowScale(s.arrows, 2, 0.07 * w);
+      const k = arrowScale(ctx, w, h, s.arrows, 2, 0.07 * w);
       ctx.strokeStyle = ARROW; ctx.lineWidth = 1;
       ctx.beginPath();
       for (let i = 0; i + 1 < s.arrows.length; i += 2) {
@@ -208,7 +213,7 @@
     }
     const fakeY = (i) => axis - 5 - (i % 7) * 3; // a little spread, so dots do not hide each other
     if (show.arrows) {
-      const k = arrowScale(s.arrows, 1, 0.07 * w);
+      const k = arrowScale(ctx, w, h - 16, s.arrows, 1, 0.07 * w);
       ctx.strokeStyle = ARROW; ctx.beginPath();
       s.arrows.forEach((a, i) => arrow(ctx, X(s.fake[i]), fakeY(i), X(s.fake[i]) + k * a, fakeY(i)));
       ctx.stroke();
@@ -305,19 +310,22 @@
       if (name === 'modes') { lo = 0; hi = modes; }
       if (name === 'high quality') { lo = 0; hi = 1; }
       if (!(hi > lo)) { lo = isFinite(lo) ? lo - 1 : 0; hi = lo + 2; }
-      const pad = (hi - lo) * 0.06; if (name !== 'modes' && name !== 'high quality') { lo -= pad; hi += pad; }
       plotChart(chartCanvas(name), list, lo, hi, last);
     });
   }
 
+  // plotChart draws the series over steps 0..last, with values lo..hi
+  // (labelled on the left) inside a slightly larger range, so that lines
+  // at the ends stay clear of the frame.
   function plotChart(canvas, list, lo, hi, last) {
     const { ctx, w, h } = fit(canvas);
     const L = 44, R = 6, T = 6, B = 16;
-    const X = (st) => L + st / last * (w - L - R), Y = (v) => T + (hi - v) / (hi - lo) * (h - T - B);
+    const pad = (hi - lo) * 0.06, top = hi + pad, bottom = lo - pad;
+    const X = (st) => L + st / last * (w - L - R), Y = (v) => T + (top - v) / (top - bottom) * (h - T - B);
     ctx.clearRect(0, 0, w, h);
     ctx.font = '10.5px system-ui, sans-serif'; ctx.fillStyle = '#555';
     const fmt = (v) => Math.abs(v) >= 1000 || (Math.abs(v) < 0.01 && v !== 0) ? v.toExponential(1) : +v.toPrecision(3);
-    ctx.fillText(String(fmt(hi)), 2, T + 8); ctx.fillText(String(fmt(lo)), 2, h - B);
+    ctx.fillText(String(fmt(hi)), 2, Y(hi) + 4); ctx.fillText(String(fmt(lo)), 2, Y(lo) + 4);
     ctx.fillText('0', L, h - 3); ctx.fillText(`step ${last}`, w - R - ctx.measureText(`step ${last}`).width, h - 3);
     ctx.strokeStyle = '#ccc'; ctx.lineWidth = 1; ctx.strokeRect(L, T, w - L - R, h - T - B);
     list.forEach((se, k) => {
