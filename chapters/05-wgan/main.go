@@ -117,7 +117,7 @@ func run(env chapter.Env, cfg config) error {
 	// Each step: n_critic critic updates, each followed by clipping, then one
 	// generator update against the critic.
 	noise := func() *autograd.Var { return autograd.Const(tensor.RandN(r, cfg.batch, 2)) } // (B, Z)
-	step := func(i int) []gan.Scalar {
+	step := func(i int) []gan.Quantity {
 		var lossC *autograd.Var
 		for range criticSteps(i, cfg) {
 			real := autograd.Const(target.Sample(r, cfg.batch)) // (B, 2)
@@ -129,33 +129,36 @@ func run(env chapter.Env, cfg config) error {
 			optC.Step()
 			gan.ClipWeights(criticParams, cfg.clip)
 		}
-		optG.ZeroGrad()
-		lossG := loss.G(nil, critic.Forward(G.Forward(noise()))) // −E f(G(z))
-		lossG.Backward()
-		optG.Step()
-		return []gan.Scalar{{Name: "critic loss", Value: lossC.Item()}, {Name: "generator loss", Value: lossG.Item()}}
+		var lossG *autograd.Var
+		gan.Frozen(critic, func() { // G's loss leaves no gradient in the critic's weights
+			optG.ZeroGrad()
+			lossG = loss.G(nil, critic.Forward(G.Forward(noise()))) // −E f(G(z))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []gan.Quantity{{Name: "critic loss", Value: lossC.Item()}, {Name: "generator loss", Value: lossG.Item()}}
 	}
 
 	// ---- 4. Evaluation --------------------------------------------------------
 	// The exact W₁ between evalN generated and evalN real samples, and the
 	// critic's own estimate E f(real) − E f(fake) on the same samples.
 	var lastFake *tensor.Tensor
-	eval := func(int) []gan.Scalar {
+	eval := func(int) []gan.Quantity {
 		var estimate float64
 		autograd.NoGrad(func() {
 			fake := G.Forward(evalZ)
 			lastFake = fake.Value
 			estimate = -loss.D(critic.Forward(autograd.Const(evalReal)), critic.Forward(fake)).Item()
 		})
-		return []gan.Scalar{
+		return []gan.Quantity{
 			{Name: "W1", Value: metrics.W1Exact(lastFake, evalReal)},
 			{Name: "critic estimate", Value: estimate},
 		}
 	}
 	startW1 := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "05-wgan", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
-		Watch: append(layers.Vars(G), criticParams...)}
+	loop := gan.Loop{Name: "WGAN " + target.Name, Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
+		Watch: map[string]layers.Module{"G": G, "critic": critic}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
 		return err
@@ -182,40 +185,31 @@ func run(env chapter.Env, cfg config) error {
 	for i, c := range target.Centers {
 		centers[i] = plot.Point{X: c[0], Y: c[1]}
 	}
-	pictures := []struct {
-		name string
-		save func(string) error
-	}{
-		{"samples.png", plot.Scatter{
+	return env.SavePictures(
+		chapter.Picture{Name: "samples.png", Save: plot.Scatter{
 			Window: window,
 			Field:  gan.Field(critic.Forward, window, 80, 80, 0, 0),
 			Layers: []plot.Dots{plot.Real(gan.Points(evalReal)), plot.Generated(gan.Points(lastFake)), plot.Modes(centers)},
 		}.Save},
-		{"w1.svg", plot.LineChart{
+		chapter.Picture{Name: "w1.svg", Save: plot.LineChart{
 			Title: "Exact W₁ between generated and real samples", XLabel: "generator step", YLabel: "W₁",
 			Series: []plot.Line{w1.Line()},
 			Refs:   []plot.RefLine{{Y: w1Floor, Label: "floor (real vs real)"}},
 		}.Save},
-		{"critic_estimate.svg", plot.LineChart{
+		chapter.Picture{Name: "critic_estimate.svg", Save: plot.LineChart{
 			Title: "The critic's estimate E f(real) − E f(fake)", XLabel: "generator step", YLabel: "estimate",
 			Series: []plot.Line{est.Line()},
 		}.Save},
-		{"losses.svg", plot.LineChart{
+		chapter.Picture{Name: "losses.svg", Save: plot.LineChart{
 			Title: "Training losses", XLabel: "generator step", YLabel: "loss",
 			Series: []plot.Line{history.Get("critic loss").Line(), history.Get("generator loss").Line()},
 		}.Save},
-		{"critic_weights.svg", plot.Histogram{
+		chapter.Picture{Name: "critic_weights.svg", Save: plot.Histogram{
 			Title: "Critic weights after training", XLabel: "weight", YLabel: "count",
 			Values: weightValues(criticParams), Bins: 41, Min: -1.05 * cfg.clip, Max: 1.05 * cfg.clip,
 			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
 		}.Save},
-	}
-	for _, p := range pictures {
-		if err := p.save(env.Path(p.name)); err != nil {
-			return err
-		}
-	}
-	return nil
+	)
 }
 
 // criticSteps is the schedule of the paper's code: many critic updates
