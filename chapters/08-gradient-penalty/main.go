@@ -152,7 +152,7 @@ func dragan(lambda float64) gan.Game {
 			optG.SetLR(t.LR(1e-4, i))
 			real, fake := t.Real(), t.Fake()
 			lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
-			gp, norms := gan.DRAGANPenalty(t.D.Forward, real, c, t.R)                            // E (‖∇ℓ(x̂)‖ − 1)² near the reals
+			gp, norms := gan.DRAGANPenalty(t.D.Forward, real, c, t.R)                             // E (‖∇ℓ(x̂)‖ − 1)² near the reals
 			lossD = autograd.Add(lossD, autograd.Scale(gp, lambda))
 			optD.ZeroGrad()
 			lossD.Backward()
