@@ -1,9 +1,10 @@
 package gan
 
 import (
-	"flag"
 	"fmt"
 	"math"
+
+	"ganbook/gan/chapter"
 )
 
 // ToyBudget is the scaled-down setting in which chapters compare recipes
@@ -37,14 +38,32 @@ func DefaultToyBudget() ToyBudget {
 
 // RegisterFlags registers the budget's settings as flags (-batch, -width,
 // -lr-scale, -lr-decay, -lambda, -eval-every) with the current values as
-// defaults.
-func (b *ToyBudget) RegisterFlags(fs *flag.FlagSet) {
-	fs.IntVar(&b.Batch, "batch", b.Batch, "batch size (real and generated)")
-	fs.IntVar(&b.Width, "width", b.Width, "units in every hidden layer of G and D")
-	fs.Float64Var(&b.LRScale, "lr-scale", b.LRScale, "multiply every published learning rate by this")
-	fs.BoolVar(&b.LinearDecay, "lr-decay", b.LinearDecay, "decay the learning rates linearly over the run")
-	fs.Float64Var(&b.Lambda, "lambda", b.Lambda, "WGAN-GP penalty weight λ")
-	fs.IntVar(&b.EvalEvery, "eval-every", b.EvalEvery, "steps between evaluations")
+// defaults, each with the values it accepts.
+func (b *ToyBudget) RegisterFlags(fs *chapter.FlagSet) {
+	fs.Int(&b.Batch, "batch", b.Batch, "batch size (real and generated)", 2)
+	fs.Int(&b.Width, "width", b.Width, "units in every hidden layer of G and D", 1)
+	fs.Float(&b.LRScale, "lr-scale", b.LRScale, "multiply every published learning rate by this", chapter.Positive)
+	fs.Bool(&b.LinearDecay, "lr-decay", b.LinearDecay, "decay the learning rates linearly over the run")
+	fs.Float(&b.Lambda, "lambda", b.Lambda, "WGAN-GP penalty weight λ", chapter.NonNegative)
+	fs.Int(&b.EvalEvery, "eval-every", b.EvalEvery, "steps between evaluations", 1)
+}
+
+// Memory estimates the memory that runs of steps steps under the budget
+// take, for a chapter that keeps the results of runs of them: the largest
+// networks (PacGAN's, about 14·W² weights, each with its gradient and
+// Adam's two moments), the activations of a step (a few hundred numbers
+// per sample and unit with a penalty's double backward pass), an
+// evaluation and a picture of D on its 120 × 120 grid, and every run's
+// history.
+func (b ToyBudget) Memory(steps, runs int) []chapter.Need {
+	w, batch := float64(b.Width), float64(b.Batch)
+	what := func(s string) string { return fmt.Sprintf(s, b.Width, b.Batch) }
+	return []chapter.Need{
+		{What: what("the networks' weights and optimizer state (-width %[1]d)"), Bytes: 14 * w * w * 4 * 8},
+		{What: what("a training step's activations (-width %[1]d × -batch %[2]d)"), Bytes: 200 * w * batch * 8},
+		{What: what("an evaluation's activations (-width %[1]d)"), Bytes: 40 * w * float64(b.EvalSamples+120*120) * 8},
+		{What: fmt.Sprintf("the histories of %d runs (-steps %d)", runs, steps), Bytes: float64(runs) * float64(steps) * 6 * 16},
+	}
 }
 
 // Check returns an error naming the first setting out of range.

@@ -2,7 +2,6 @@ package gan
 
 import (
 	"context"
-	"errors"
 	"fmt"
 	"io"
 	"math"
@@ -55,27 +54,26 @@ type DivergenceError struct {
 func (e *DivergenceError) Error() string {
 	what := fmt.Sprintf("%s is %v", e.Quantity, e.Value)
 	if !bad(e.Value) {
-		what = fmt.Sprintf("%s reached %.3g, beyond ±%g (is the learning rate too large?)", e.Quantity, e.Value, ParameterLimit)
+		limit := strings.Replace(fmt.Sprintf("%g", ParameterLimit), "e+0", "e", 1)
+		what = fmt.Sprintf("%s reached %.3g, beyond ±%s (is the learning rate too large?)", e.Quantity, e.Value, limit)
 	}
 	return fmt.Sprintf("%s: training diverged at step %d: %s", e.Run, e.Step, what)
 }
 
-// ErrInterrupted is wrapped by the error of a run stopped through its
-// Context.
-var ErrInterrupted = errors.New("interrupted")
-
 // InterruptedError reports a run stopped through its Loop's Context after
-// Step of Steps steps.
+// Step of Steps steps. It wraps the context's error, context.Canceled for
+// Ctrl-C.
 type InterruptedError struct {
 	Run         string
 	Step, Steps int
+	Cause       error
 }
 
 func (e *InterruptedError) Error() string {
 	return fmt.Sprintf("%s: interrupted after step %d of %d", e.Run, e.Step, e.Steps)
 }
 
-func (e *InterruptedError) Unwrap() error { return ErrInterrupted }
+func (e *InterruptedError) Unwrap() error { return e.Cause }
 
 // Run calls step(i) for i = 1..Steps and eval(i) every EvalEvery steps and
 // after the last step (eval may be nil). Every quantity that step returns
@@ -106,7 +104,7 @@ func (l Loop) Run(step func(i int) []Quantity, eval func(i int) []Quantity) (*Hi
 	var shown []progress.Metric
 	for i := 1; i <= l.Steps; i++ {
 		if l.Context != nil && l.Context.Err() != nil {
-			return stop(&InterruptedError{Run: l.Name, Step: i - 1, Steps: l.Steps})
+			return stop(&InterruptedError{Run: l.Name, Step: i - 1, Steps: l.Steps, Cause: l.Context.Err()})
 		}
 		for _, s := range step(i) {
 			if bad(s.Value) {

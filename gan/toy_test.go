@@ -1,15 +1,16 @@
 package gan
 
 import (
-	"flag"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"ganbook/autograd"
+	"ganbook/gan/chapter"
 	"ganbook/gan/data"
 	"ganbook/layers"
 	"ganbook/layers/optim"
@@ -176,10 +177,35 @@ func TestNetworksConstructors(t *testing.T) {
 func TestToyBudget(t *testing.T) {
 	b := DefaultToyBudget()
 	require.NoError(t, b.Check())
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	b.RegisterFlags(fs)
-	require.NoError(t, fs.Parse([]string{"-batch", "16", "-width", "8", "-lr-scale", "2", "-lr-decay=false", "-lambda", "3", "-eval-every", "7"}))
-	assert.Equal(t, ToyBudget{Batch: 16, Width: 8, LRScale: 2, Lambda: 3, EvalEvery: 7, EvalSamples: 2500}, b)
+	var parsed *ToyBudget
+	spec := chapter.Spec{Name: "test", Defaults: chapter.Flags{Steps: 1}, Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
+		fresh := DefaultToyBudget()
+		parsed = &fresh
+		fresh.RegisterFlags(fs)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return fresh.Memory(f.Steps, 1) })
+		return nil
+	}}
+	var stderr strings.Builder
+	_, _, err := chapter.Parse(spec, []string{"-batch", "16", "-width", "8", "-lr-scale", "2", "-lr-decay=false", "-lambda", "3", "-eval-every", "7"}, &stderr, &stderr)
+	require.NoError(t, err)
+	assert.Equal(t, ToyBudget{Batch: 16, Width: 8, LRScale: 2, Lambda: 3, EvalEvery: 7, EvalSamples: 2500}, *parsed)
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-batch", "1"}, "-batch must be at least 2, got 1"},
+		{[]string{"-lr-scale", "NaN"}, "-lr-scale must be positive and finite, got NaN"},
+		{[]string{"-lambda", "-Inf"}, "-lambda must be non-negative and finite, got -Inf"},
+		{[]string{"-width", "1e6"}, "these flags need about 413 TiB of memory and …"},
+	} {
+		_, _, err := chapter.Parse(spec, c.args, &stderr, &stderr)
+		require.Error(t, err, "%v", c.args)
+		if prefix, ok := strings.CutSuffix(c.msg, "…"); ok {
+			assert.True(t, strings.HasPrefix(err.Error(), prefix), err.Error())
+		} else {
+			assert.EqualError(t, err, c.msg)
+		}
+	}
 
 	for _, c := range []struct {
 		change func(*ToyBudget)

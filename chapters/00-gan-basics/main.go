@@ -55,7 +55,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -88,18 +87,37 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "00-gan-basics",
 	Defaults: chapter.Flags{Seed: 1, Steps: 4000},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs:  []string{"optimal_d.svg", "optimal_d_training.svg", "densities.svg", "w1.svg", "losses.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{hidden: 32, batch: 256, noise: 2, dSteps: 2000, dLR: 1e-2, lr: 5e-4, evalEvery: 50, evalN: 2000}
-		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and D)")
-		fs.IntVar(&cfg.batch, "batch", cfg.batch, "batch size")
-		fs.IntVar(&cfg.noise, "noise", cfg.noise, "size of the generator's noise z")
-		fs.IntVar(&cfg.dSteps, "d-steps", cfg.dSteps, "training steps of D against the frozen q in part 1")
-		fs.Float64Var(&cfg.dLR, "d-lr", cfg.dLR, "Adam learning rate of D in part 1 (decays linearly to 0)")
-		fs.Float64Var(&cfg.lr, "lr", cfg.lr, "Adam learning rate of G and D in part 2 (decays linearly to 0)")
-		fs.IntVar(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations")
-		fs.IntVar(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation")
+		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and D)", 1)
+		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
+		fs.Int(&cfg.noise, "noise", cfg.noise, "size of the generator's noise z", 1)
+		fs.Int(&cfg.dSteps, "d-steps", cfg.dSteps, "training steps of D against the frozen q in part 1", 1)
+		fs.Float(&cfg.dLR, "d-lr", cfg.dLR, "Adam learning rate of D in part 1 (decays linearly to 0)", chapter.Positive)
+		fs.Float(&cfg.lr, "lr", cfg.lr, "Adam learning rate of G and D in part 2 (decays linearly to 0)", chapter.Positive)
+		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
+		fs.Int(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation", 2)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
+}
+
+// memory estimates what a run takes: the networks (about Z·H + 3·H²
+// weights, each with its gradient and Adam's two moments); the activations
+// (about 10 numbers per sample and hidden unit, kept for the backward
+// pass, and the noise itself) of a training batch, of an evaluation, of the
+// pictureN samples of the density picture and of the grid; the histories.
+func memory(cfg config, steps int) []chapter.Need {
+	h, z := float64(cfg.hidden), float64(cfg.noise)
+	acts := func(n int) float64 { return float64(n) * (z + 10*h) * 8 }
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d, -noise %d)", cfg.hidden, cfg.noise), Bytes: (z*h + 3*h*h) * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-batch %d × -hidden %d, -noise %d)", cfg.batch, cfg.hidden, cfg.noise), Bytes: 4 * acts(cfg.batch)},
+		{What: fmt.Sprintf("an evaluation's activations (-eval-n %d × -hidden %d, -noise %d)", cfg.evalN, cfg.hidden, cfg.noise), Bytes: 3 * acts(cfg.evalN)},
+		{What: fmt.Sprintf("the density picture's samples (%d × -hidden %d, -noise %d)", pictureN, cfg.hidden, cfg.noise), Bytes: 2 * acts(pictureN)},
+		{What: fmt.Sprintf("the histories (-steps %d, -d-steps %d)", steps, cfg.dSteps), Bytes: float64(steps+cfg.dSteps) * 4 * 16},
+	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
@@ -119,9 +137,6 @@ const (
 )
 
 func run(env chapter.Env, cfg config) error {
-	if cfg.hidden < 1 || cfg.batch < 1 || cfg.noise < 1 || cfg.dSteps < 1 || cfg.dLR <= 0 || cfg.lr <= 0 || cfg.evalEvery < 1 || cfg.evalN < 2 {
-		return fmt.Errorf("-hidden, -batch, -noise, -d-steps, -d-lr, -lr and -eval-every must be positive, -eval-n at least 2")
-	}
 	var m chapter.Metrics
 
 	// ---- 1. Data --------------------------------------------------------------
@@ -233,7 +248,7 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 			{Name: "value gap V(D*) − V(D)", Value: best - gan.GameValue(logits, g.p, g.q, g.h)},
 		}
 	}
-	loop := gan.Loop{Name: "D against a frozen q", Steps: cfg.dSteps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Watch: map[string]layers.Module{"D": D}}
+	loop := gan.Loop{Name: "D against a frozen q", Steps: cfg.dSteps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context, Watch: map[string]layers.Module{"D": D}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
 		return err
@@ -349,7 +364,7 @@ func game(env chapter.Env, cfg config, p *data.Mixture, m *chapter.Metrics) erro
 	}
 	w1Start := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "GAN on the line", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
+	loop := gan.Loop{Name: "GAN on the line", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context,
 		Watch: map[string]layers.Module{"G": G, "D": D}}
 	history, err := loop.Run(step, eval)
 	if err != nil {

@@ -92,6 +92,17 @@ func TestGridAtTheOptimum(t *testing.T) {
 func TestBadFlags(t *testing.T) {
 	chaptertest.BadFlags(t, spec,
 		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "00-gan-basics: -steps must be at least 1, got 0\n"},
-		chaptertest.BadValue{Args: []string{"-d-steps", "0"},
-			Want: "00-gan-basics: -hidden, -batch, -noise, -d-steps, -d-lr, -lr and -eval-every must be positive, -eval-n at least 2\n"})
+		chaptertest.BadValue{Args: []string{"-d-steps", "0"}, Want: "00-gan-basics: -d-steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-lr", "NaN"}, Want: "00-gan-basics: -lr must be positive and finite, got NaN\n"},
+		chaptertest.BadValue{Args: []string{"-lr", "Inf"}, Want: "00-gan-basics: -lr must be positive and finite, got +Inf\n"},
+		chaptertest.BadValue{Args: []string{"-d-lr", "NaN"}, Want: "00-gan-basics: -d-lr must be positive and finite, got NaN\n"},
+		chaptertest.BadValue{Args: []string{"-eval-n", "1"}, Want: "00-gan-basics: -eval-n must be at least 2, got 1\n"},
+		chaptertest.BadValue{Args: []string{"-hidden", "1000000"}, Want: "00-gan-basics: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "00-gan-basics: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-noise", "1e8"}, Want: "00-gan-basics: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-eval-n", "1e8"}, Want: "00-gan-basics: these flags need about …"},
+	)
+	chaptertest.EveryFlag(t, spec)
 }
+
+func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, short...) }

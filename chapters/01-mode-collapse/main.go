@@ -54,7 +54,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
@@ -79,10 +78,14 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "01-mode-collapse",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs: []string{"ring8_samples.png", "grid25_samples.png", "wgangp_grid25_samples.png", "ring8_step_*.png",
+		"ring8_modes_over_time.png", "ring8_modes_over_time.svg", "grid25_modes_over_time.png", "grid25_modes_over_time.svg",
+		"coverage_modes.svg", "coverage_hq.svg", "coverage_reverse_kl.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), snapshots: 3}
 		cfg.budget.RegisterFlags(fs)
-		fs.IntVar(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training")
+		fs.Int(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training", 0)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(f.Steps, 3) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -135,17 +138,11 @@ type runs struct {
 }
 
 func run(env chapter.Env, cfg config) error {
-	if err := cfg.budget.Check(); err != nil {
-		return err
-	}
-	if cfg.snapshots < 0 {
-		return fmt.Errorf("-snapshots must not be negative, got %d", cfg.snapshots)
-	}
 	b := cfg.budget
 	ring8, grid25 := dataset{"ring8", data.Ring8()}, dataset{"grid25", data.Grid25()}
 	toyRun := func(name string, game gan.Game, nets gan.Networks, set dataset) gan.ToyRun {
 		return gan.ToyRun{Name: name + " " + set.mixture.Name, Game: game, Networks: nets, Data: set.mixture,
-			Budget: b, Seed: env.Seed, Steps: env.Steps, Progress: env.Stderr}
+			Budget: b, Seed: env.Seed, Steps: env.Steps, Progress: env.Stderr, Context: env.Context}
 	}
 
 	// ---- 2. The GAN on ring-8 and grid-25 ---------------------------------------
@@ -194,12 +191,12 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("batch", float64(b.Batch))
 	m.Set("width", float64(b.Width))
 	chapter.PrintTable(env.Stdout, "01-mode-collapse: the non-saturating GAN against WGAN-GP at the same budget", &m)
-	if err := env.WriteJSON(&m); err != nil {
-		return err
-	}
 
 	// ---- 5. Pictures ---------------------------------------------------------------
-	return env.SavePictures(pictures(env.Seed, ring8, grid25, r)...)
+	if err := env.SavePictures(pictures(env.Seed, ring8, grid25, r)...); err != nil {
+		return err
+	}
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 // setCoverage records a run's last coverage and its histogram drift under
@@ -214,9 +211,11 @@ func setCoverage(m *chapter.Metrics, key string, res *gan.ToyResult) {
 
 // snapshotSteps picks n evaluation steps spread over the run (the last one
 // excluded: it has its own picture), at fractions 1/(n+1)... of the run
-// rounded to the evaluation grid.
+// rounded to the evaluation grid. There are never more than the run's
+// evaluations, however large n is.
 func snapshotSteps(steps, every, n int) map[int]bool {
 	shots := map[int]bool{}
+	n = min(n, steps/every)
 	for i := 1; i <= n; i++ {
 		s := max(every, (steps*i/(n+1))/every*every)
 		if s < steps {

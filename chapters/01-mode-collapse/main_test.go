@@ -62,6 +62,12 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-width", "0"}, Want: "01-mode-collapse: -width must be at least 1, got 0\n"},
 		chaptertest.BadValue{Args: []string{"-batch", "1"}, Want: "01-mode-collapse: -batch must be at least 2, got 1\n"},
 		chaptertest.BadValue{Args: []string{"-lr-scale", "-1"}, Want: "01-mode-collapse: -lr-scale must be positive and finite, got -1\n"},
-		chaptertest.BadValue{Args: []string{"-snapshots", "-2"}, Want: "01-mode-collapse: -snapshots must not be negative, got -2\n"},
+		chaptertest.BadValue{Args: []string{"-snapshots", "-2"}, Want: "01-mode-collapse: -snapshots must be at least 0, got -2\n"},
+		chaptertest.BadValue{Args: []string{"-lambda", "NaN"}, Want: "01-mode-collapse: -lambda must be non-negative and finite, got NaN\n"},
+		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "01-mode-collapse: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "01-mode-collapse: these flags need about …"},
 	)
+	chaptertest.EveryFlag(t, spec)
 }
+
+func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }

@@ -37,7 +37,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -70,24 +69,39 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "05-wgan",
 	Defaults: chapter.Flags{Seed: 1, Steps: 1500},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs:  []string{"samples.png", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{hidden: 64, batch: 64, nCritic: 5, boost: 100, clip: 0.01, lr: 5e-5, evalEvery: 50, evalN: 256}
-		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)")
-		fs.IntVar(&cfg.batch, "batch", cfg.batch, "batch size")
-		fs.IntVar(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)")
-		fs.Float64Var(&cfg.clip, "clip", cfg.clip, "weight clipping bound c")
-		fs.Float64Var(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate")
-		fs.IntVar(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations")
+		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)", 1)
+		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
+		fs.Int(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)", 1)
+		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c", chapter.Positive)
+		fs.Float(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate", chapter.Positive)
+		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
+}
+
+// memory estimates what a run takes: two networks of about 2·H² weights,
+// each with its gradient and RMSprop's average (and a copy for the
+// histogram); the activations of a batch, an evaluation and the critic's
+// 80 × 80 picture (about 7 layers of H numbers per sample, kept for the
+// backward pass); the exact W₁'s cost matrix, evalN²; the history.
+func memory(cfg config, steps int) []chapter.Need {
+	h := float64(cfg.hidden)
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d)", cfg.hidden), Bytes: 2 * 2 * h * h * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-hidden %d × -batch %d)", cfg.hidden, cfg.batch), Bytes: 7 * 4 * h * float64(cfg.batch) * 8},
+		{What: fmt.Sprintf("an evaluation's activations (-hidden %d)", cfg.hidden), Bytes: 7 * 4 * h * float64(cfg.evalN+80*80) * 8},
+		{What: "the exact W₁'s cost matrix", Bytes: 2 * float64(cfg.evalN) * float64(cfg.evalN) * 8},
+		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 4 * 16},
+	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(env chapter.Env, cfg config) error {
-	if cfg.hidden < 1 || cfg.batch < 1 || cfg.clip <= 0 || cfg.lr <= 0 || cfg.evalEvery < 1 {
-		return fmt.Errorf("-hidden, -batch, -clip, -lr and -eval-every must be positive")
-	}
 	r := rand.New(rand.NewPCG(env.Seed, 5))
 
 	// ---- 1. Data --------------------------------------------------------------
@@ -157,7 +171,7 @@ func run(env chapter.Env, cfg config) error {
 	}
 	startW1 := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "WGAN " + target.Name, Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
+	loop := gan.Loop{Name: "WGAN " + target.Name, Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context,
 		Watch: map[string]layers.Module{"G": G, "critic": critic}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
@@ -175,9 +189,6 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("weights_at_clip_fraction", atClip(criticParams, cfg.clip))
 	m.Set("evaluations", float64(len(w1.Values)))
 	chapter.PrintTable(env.Stdout, "05-wgan: weight-clipped WGAN on 8 Gaussians", &m)
-	if err := env.WriteJSON(&m); err != nil {
-		return err
-	}
 
 	// ---- 6. Pictures ----------------------------------------------------------
 	window := plot.FitWindow(0.3, gan.Points(evalReal), gan.Points(lastFake)).Square()
@@ -185,7 +196,7 @@ func run(env chapter.Env, cfg config) error {
 	for i, c := range target.Centers {
 		centers[i] = plot.Point{X: c[0], Y: c[1]}
 	}
-	return env.SavePictures(
+	err = env.SavePictures(
 		chapter.Picture{Name: "samples.png", Save: plot.Scatter{
 			Window: window,
 			Field:  gan.Field(critic.Forward, window, 80, 80, 0, 0),
@@ -210,6 +221,10 @@ func run(env chapter.Env, cfg config) error {
 			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
 		}.Save},
 	)
+	if err != nil {
+		return err
+	}
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 // criticSteps is the schedule of the paper's code: many critic updates

@@ -40,5 +40,16 @@ func TestDeterministic(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	chaptertest.BadFlags(t, spec,
-		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"})
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-lr", "NaN"}, Want: "05-wgan: -lr must be positive and finite, got NaN\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "Inf"}, Want: "05-wgan: -clip must be positive and finite, got +Inf\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "0"}, Want: "05-wgan: -clip must be positive and finite, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-hidden", "1000000"}, Want: "05-wgan: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "05-wgan: these flags need about …"},
+	)
+	chaptertest.EveryFlag(t, spec)
+}
+
+func TestInterrupted(t *testing.T) {
+	chaptertest.Interrupted(t, spec, "-steps", "30", "-eval-every", "5", "-hidden", "16")
 }

@@ -51,9 +51,7 @@
 package main
 
 import (
-	"flag"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 
@@ -78,11 +76,15 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "08-gradient-penalty",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs: []string{"grid25_wgangp.png", "grid25_dragan.png", "grid25_clip.png",
+		"gaussians8_wgangp.png", "gaussians8_dragan.png", "gaussians8_clip.png",
+		"modes_over_time.svg", "grad_norm_over_time.svg", "grad_norm_hist.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: 10, g8Steps: 600}
 		cfg.budget.RegisterFlags(fs)
-		fs.Float64Var(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ")
-		fs.IntVar(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians")
+		fs.Float(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ", chapter.NonNegative)
+		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(max(f.Steps, cfg.g8Steps), 6) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -230,15 +232,6 @@ type dataset struct {
 }
 
 func run(env chapter.Env, cfg config) error {
-	if err := cfg.budget.Check(); err != nil {
-		return err
-	}
-	if !(cfg.draganLambda >= 0) || math.IsInf(cfg.draganLambda, 1) {
-		return fmt.Errorf("-dragan-lambda must be non-negative and finite, got %g", cfg.draganLambda)
-	}
-	if cfg.g8Steps < 1 {
-		return fmt.Errorf("-g8-steps must be at least 1, got %d", cfg.g8Steps)
-	}
 	b := cfg.budget
 
 	// WGAN-GP and clipping use WGAN-GP's toy networks; DRAGAN, a classifier
@@ -257,7 +250,7 @@ func run(env chapter.Env, cfg config) error {
 		for _, meth := range methods {
 			res, err := gan.ToyRun{
 				Name: meth.label + " " + set.mixture.Name, Game: meth.game, Networks: meth.networks,
-				Data: set.mixture, Budget: b, Seed: env.Seed, Steps: set.steps, Progress: env.Stderr,
+				Data: set.mixture, Budget: b, Seed: env.Seed, Steps: set.steps, Progress: env.Stderr, Context: env.Context,
 			}.Run()
 			if err != nil {
 				return err
@@ -294,9 +287,6 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("steps", float64(env.Steps))
 	m.Set("g8_steps", float64(cfg.g8Steps))
 	chapter.PrintTable(env.Stdout, "08-gradient-penalty: WGAN-GP and DRAGAN against weight clipping", &m)
-	if err := env.WriteJSON(&m); err != nil {
-		return err
-	}
 
 	// ---- 4. Pictures --------------------------------------------------------------------
 	var pictures []chapter.Picture
@@ -329,7 +319,10 @@ func run(env chapter.Env, cfg config) error {
 			XLabel: "‖∇D(x̂)‖", YLabel: "count", Values: wgangpGrid.WindowNorms, Bins: 40,
 			Markers: []plot.Marker{{X: 1, Label: "1"}},
 		}.Save})
-	return env.SavePictures(pictures...)
+	if err := env.SavePictures(pictures...); err != nil {
+		return err
+	}
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 func named(l plot.Line, name string) plot.Line {
