@@ -106,3 +106,19 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, short...) }
+
+// The lesson holds on a short run, and breaks when its mechanism does: D
+// trained against q comes near D* = p/(p + q) and the game's value near
+// 2·JSD − log 4 (swap real and fake in D's loss and the error is several
+// times larger), and the GAN pulls its samples towards p (drop G's update
+// and W₁ stays where it started).
+func TestTheLessonHolds(t *testing.T) {
+	m, _, _ := runChapter(t, "-steps", "300", "-d-steps", "300", "-hidden", "16", "-eval-every", "100", "-eval-n", "500")
+	assert.Less(t, m["optimal_d_mean_error"], 0.15)
+	assert.Less(t, m["value_vs_jsd_error"], 0.05)
+	assert.Less(t, m["w1_end"], 0.75*m["w1_start"])
+	for _, name := range []string{"d_real_end", "d_fake_end", "left_mode_share_end"} {
+		assert.Greater(t, m[name], 0.0, name)
+		assert.Less(t, m[name], 1.0, name)
+	}
+}

@@ -71,3 +71,11 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
+
+// The game trains: in 150 steps the GAN puts samples on several of ring-8's
+// modes (drop G's update, or D's, and it puts none there).
+func TestTheGANLearns(t *testing.T) {
+	m, _ := runChapter(t, "-steps", "150", "-width", "16", "-batch", "64", "-eval-every", "50", "-snapshots", "0")
+	assert.GreaterOrEqual(t, m["ring8_modes"], 3.0)
+	assert.Greater(t, m["ring8_hq"], 0.0)
+}

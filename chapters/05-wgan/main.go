@@ -24,7 +24,8 @@
 //     correlation with the critic's estimate (critic_w1_correlation), and
 //     the distance at the start and the end (w1_start, w1_end).
 //  2. Clipping is a blunt tool: at the end most critic weights sit exactly
-//     at ±c (weights_at_clip_fraction), which the histogram shows.
+//     at ±c (weights_at_clip_fraction), which the histogram shows, and none
+//     is beyond (max_abs_weight ≤ c).
 //
 // Run it with
 //
@@ -187,6 +188,7 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("critic_w1_correlation", metrics.Pearson(est.Values, w1.Values))
 	m.Set("critic_estimate_end", est.Last())
 	m.Set("weights_at_clip_fraction", atClip(criticParams, cfg.clip))
+	m.Set("max_abs_weight", maxAbs(criticParams))
 	m.Set("evaluations", float64(len(w1.Values)))
 	chapter.PrintTable(env.Stdout, "05-wgan: weight-clipped WGAN on 8 Gaussians", &m)
 
@@ -246,14 +248,25 @@ func weightValues(params []*autograd.Var) []float64 {
 	return all
 }
 
-// atClip is the fraction of critic parameters sitting at ±c.
+// atClip is the fraction of critic parameters sitting exactly at ±c, where
+// clipping put them (ClipWeights writes c itself).
 func atClip(params []*autograd.Var, c float64) float64 {
 	all := weightValues(params)
 	n := 0
 	for _, v := range all {
-		if math.Abs(v) >= c {
+		if math.Abs(v) == c {
 			n++
 		}
 	}
 	return float64(n) / float64(len(all))
+}
+
+// maxAbs is the largest |w| over the critic's parameters: at most c while
+// clipping works.
+func maxAbs(params []*autograd.Var) float64 {
+	m := 0.0
+	for _, v := range weightValues(params) {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
 }
