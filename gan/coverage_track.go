@@ -99,17 +99,14 @@ func total(counts []int) int {
 	return n
 }
 
-// Heatmap pictures the track: one row per mode (labelled with its centre),
-// one column per evaluation (every labelEvery-th labelled with its step;
-// labelEvery < 1 means 10), the colour the share of samples at that mode
-// (Shares) on a scale from 0 to the largest share seen. It panics with
-// tensor.ErrArgument if the track is empty.
-func (t *CoverageTrack) Heatmap(title string, labelEvery int) plot.Heatmap {
+// Heatmap pictures the track: one row per mode (labelled with its index
+// and centre), one column per evaluation (the x axis is the training step),
+// the colour the share of samples at that mode (Shares) on a scale from 0
+// to the largest share seen. It panics with tensor.ErrArgument if the
+// track is empty.
+func (t *CoverageTrack) Heatmap(title string) plot.Heatmap {
 	if t.Len() == 0 {
 		tensor.Panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
-	}
-	if labelEvery < 1 {
-		labelEvery = 10
 	}
 	shares := t.Shares()
 	hi := 0.0
@@ -123,14 +120,13 @@ func (t *CoverageTrack) Heatmap(title string, labelEvery int) plot.Heatmap {
 	for k, c := range t.Centers {
 		rows[k] = fmt.Sprintf("%d (%s)", k, formatCentre(c))
 	}
-	cols := make([]string, t.Len())
+	cols := make([]float64, t.Len())
 	for e, s := range t.Steps {
-		if e%labelEvery == 0 {
-			cols[e] = fmt.Sprint(s)
-		}
+		cols[e] = float64(s)
 	}
 	return plot.Heatmap{Rows: len(t.Centers), Cols: t.Len(), Values: shares, Min: 0, Max: hi,
-		Title: title, RowLabels: rows, ColLabels: cols}
+		Title: title, XLabel: "generator step", YLabel: "mode (centre)", ValueLabel: "share of all samples",
+		RowLabels: rows, ColValues: cols}
 }
 
 // formatCentre writes a centre rounded to two decimals: "1,0" or "0.71,-0.71".

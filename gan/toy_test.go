@@ -12,6 +12,7 @@ import (
 	"ganbook/autograd"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/plot"
 	"ganbook/layers"
 	"ganbook/layers/optim"
 	"ganbook/tensor"
@@ -251,13 +252,13 @@ func TestToyScatterDrawsTheRun(t *testing.T) {
 	require.NoError(t, err)
 	ring := data.Ring8()
 	real := ring.Sample(rand.New(rand.NewPCG(1, 1)), 20)
-	s := ToyScatter(res.D, res.Samples, ring, real, true)
+	s := ToyScatter("GAN", res.D, res.Samples, ring, real, true)
 	// The window is the centres' box [−1, 1]² grown by 15 % on each side.
 	assert.InDelta(t, -1.3, s.XMin, 1e-12)
 	assert.InDelta(t, 1.3, s.YMax, 1e-12)
 	require.Len(t, s.Layers, 3)
 	assert.Len(t, s.Layers[1].Points, 50, "the last evaluation's samples")
-	assert.Equal(t, ToyGeneratedColor, s.Layers[1].Color)
+	assert.Equal(t, plot.GeneratedColor, s.Layers[1].Color)
 	// A probability field lies in [0, 1] and is coloured on that range.
 	assert.Equal(t, [2]float64{0, 1}, [2]float64{s.Field.Min, s.Field.Max})
 	for _, v := range s.Field.Values {

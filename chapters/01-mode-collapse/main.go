@@ -78,8 +78,8 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "01-mode-collapse",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Outputs: []string{"ring8_samples.png", "grid25_samples.png", "wgangp_grid25_samples.png", "ring8_step_*.png",
-		"ring8_modes_over_time.png", "ring8_modes_over_time.svg", "grid25_modes_over_time.png", "grid25_modes_over_time.svg",
+	Outputs: []string{"ring8_samples.svg", "grid25_samples.svg", "wgangp_grid25_samples.svg", "ring8_step_*.svg",
+		"ring8_modes_over_time.svg", "grid25_modes_over_time.svg",
 		"coverage_modes.svg", "coverage_hq.svg", "coverage_reverse_kl.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), snapshots: 3}
@@ -156,8 +156,8 @@ func run(env chapter.Env, cfg config) error {
 		if !shots[step] {
 			return nil
 		}
-		return gan.ToyScatter(t.D, samples, ring8.mixture, realSamples(env.Seed, ring8.mixture), true).
-			Save(env.Path(fmt.Sprintf("ring8_step_%05d.png", step)))
+		return gan.ToyScatter(fmt.Sprintf("GAN on ring-8 at step %d of %d", step, env.Steps), t.D, samples,
+			ring8.mixture, realSamples(env.Seed, ring8.mixture), true).Save(env.Path(fmt.Sprintf("ring8_step_%05d.svg", step)))
 	}
 	if r.ring8, err = ringRun.Run(); err != nil {
 		return err
@@ -193,7 +193,7 @@ func run(env chapter.Env, cfg config) error {
 	chapter.PrintTable(env.Stdout, "01-mode-collapse: the non-saturating GAN against WGAN-GP at the same budget", &m)
 
 	// ---- 5. Pictures ---------------------------------------------------------------
-	if err := env.SavePictures(pictures(env.Seed, ring8, grid25, r)...); err != nil {
+	if err := env.SavePictures(pictures(env.Seed, env.Steps, ring8, grid25, r)...); err != nil {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
@@ -232,22 +232,23 @@ func realSamples(seed uint64, m *data.Mixture) *tensor.Tensor {
 }
 
 // pictures lists the chapter's pictures.
-func pictures(seed uint64, ring8, grid25 dataset, r runs) []chapter.Picture {
+func pictures(seed uint64, steps int, ring8, grid25 dataset, r runs) []chapter.Picture {
 	var out []chapter.Picture
 	for _, g := range []struct {
 		set dataset
 		res *gan.ToyResult
 	}{{ring8, r.ring8}, {grid25, r.grid25}} {
-		heat := g.res.Track.Heatmap(fmt.Sprintf("GAN on %s: share of samples at each mode over time", g.set.mixture.Name), 10)
+		heat := g.res.Track.Heatmap(fmt.Sprintf("GAN on %s: where the samples are, over time", g.set.mixture.Name))
+		title := fmt.Sprintf("GAN on %s after %d steps", g.set.mixture.Name, steps)
 		out = append(out,
-			chapter.Picture{Name: g.set.key + "_samples.png",
-				Save: gan.ToyScatter(g.res.D, g.res.Samples, g.set.mixture, realSamples(seed, g.set.mixture), true).Save},
-			chapter.Picture{Name: g.set.key + "_modes_over_time.png", Save: heat.SavePNG},
+			chapter.Picture{Name: g.set.key + "_samples.svg",
+				Save: gan.ToyScatter(title, g.res.D, g.res.Samples, g.set.mixture, realSamples(seed, g.set.mixture), true).Save},
 			chapter.Picture{Name: g.set.key + "_modes_over_time.svg", Save: heat.SaveSVG})
 	}
 	return append(out,
-		chapter.Picture{Name: "wgangp_grid25_samples.png",
-			Save: gan.ToyScatter(r.wgangp.D, r.wgangp.Samples, grid25.mixture, realSamples(seed, grid25.mixture), false).Save},
+		chapter.Picture{Name: "wgangp_grid25_samples.svg",
+			Save: gan.ToyScatter(fmt.Sprintf("WGAN-GP on grid-25 after %d steps", steps), r.wgangp.D, r.wgangp.Samples,
+				grid25.mixture, realSamples(seed, grid25.mixture), false).Save},
 		chapter.Picture{Name: "coverage_modes.svg", Save: coverageChart("Modes captured", "modes", "modes", r,
 			plot.RefLine{Y: 8, Label: "all of ring-8"}, plot.RefLine{Y: 25, Label: "all of grid-25"}).Save},
 		chapter.Picture{Name: "coverage_hq.svg", Save: coverageChart("High-quality samples (within 3σ of a mode)", "high quality", "fraction of samples", r).Save},

@@ -38,10 +38,9 @@ func TestShortRunWritesEverything(t *testing.T) {
 	assert.LessOrEqual(t, m["grid25_modes"], 25.0)
 	// Snapshots at 6·i/4 rounded down to the evaluation grid: steps 2 and 4
 	// (step 1·6/4 = 1 is raised to the first evaluation, 2).
-	for _, f := range []string{"ring8_samples.png", "grid25_samples.png", "wgangp_grid25_samples.png",
-		"ring8_modes_over_time.png", "ring8_modes_over_time.svg", "grid25_modes_over_time.png",
-		"grid25_modes_over_time.svg", "coverage_modes.svg", "coverage_hq.svg", "coverage_reverse_kl.svg",
-		"ring8_step_00002.png", "ring8_step_00004.png"} {
+	for _, f := range []string{"ring8_samples.svg", "grid25_samples.svg", "wgangp_grid25_samples.svg",
+		"ring8_modes_over_time.svg", "grid25_modes_over_time.svg", "coverage_modes.svg", "coverage_hq.svg",
+		"coverage_reverse_kl.svg", "ring8_step_00002.svg", "ring8_step_00004.svg"} {
 		info, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)

@@ -70,7 +70,7 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "05-wgan",
 	Defaults: chapter.Flags{Seed: 1, Steps: 1500},
-	Outputs:  []string{"samples.png", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"},
+	Outputs:  []string{"samples.svg", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{hidden: 64, batch: 64, nCritic: 5, boost: 100, clip: 0.01, lr: 5e-5, evalEvery: 50, evalN: 256}
 		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)", 1)
@@ -194,14 +194,16 @@ func run(env chapter.Env, cfg config) error {
 
 	// ---- 6. Pictures ----------------------------------------------------------
 	window := plot.FitWindow(0.3, gan.Points(evalReal), gan.Points(lastFake)).Square()
+	field := gan.Field(critic.Forward, window, 80, 80, 0, 0)
+	field.Label = "critic value f(x)"
 	centers := make([]plot.Point, len(target.Centers))
 	for i, c := range target.Centers {
 		centers[i] = plot.Point{X: c[0], Y: c[1]}
 	}
 	err = env.SavePictures(
-		chapter.Picture{Name: "samples.png", Save: plot.Scatter{
-			Window: window,
-			Field:  gan.Field(critic.Forward, window, 80, 80, 0, 0),
+		chapter.Picture{Name: "samples.svg", Save: plot.Scatter{
+			Window: window, Title: fmt.Sprintf("WGAN on 8 Gaussians after %d steps", env.Steps), XLabel: "x₁", YLabel: "x₂",
+			Field:  field,
 			Layers: []plot.Dots{plot.Real(gan.Points(evalReal)), plot.Generated(gan.Points(lastFake)), plot.Modes(centers)},
 		}.Save},
 		chapter.Picture{Name: "w1.svg", Save: plot.LineChart{
@@ -218,8 +220,11 @@ func run(env chapter.Env, cfg config) error {
 			Series: []plot.Line{history.Get("critic loss").Line(), history.Get("generator loss").Line()},
 		}.Save},
 		chapter.Picture{Name: "critic_weights.svg", Save: plot.Histogram{
-			Title: "Critic weights after training", XLabel: "weight", YLabel: "count",
-			Values: weightValues(criticParams), Bins: 41, Min: -1.05 * cfg.clip, Max: 1.05 * cfg.clip,
+			// 40 bins over exactly [−c, c]: the weights clipping put at ±c
+			// fall into the outermost bins, inside the dashed lines.
+			Title:  fmt.Sprintf("Critic weights after training: %.0f %% sit at ±c", 100*atClip(criticParams, cfg.clip)),
+			XLabel: "weight", YLabel: "count",
+			Values: weightValues(criticParams), Bins: 40, Min: -cfg.clip, Max: cfg.clip,
 			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
 		}.Save},
 	)

@@ -24,7 +24,7 @@ func TestShortRunWritesEverything(t *testing.T) {
 		assert.Contains(t, m, name)
 	}
 	assert.Equal(t, 4.0, m["evaluations"])
-	for _, f := range []string{"samples.png", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"} {
+	for _, f := range []string{"samples.svg", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"} {
 		info, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)

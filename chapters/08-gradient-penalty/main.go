@@ -76,8 +76,8 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "08-gradient-penalty",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Outputs: []string{"grid25_wgangp.png", "grid25_dragan.png", "grid25_clip.png",
-		"gaussians8_wgangp.png", "gaussians8_dragan.png", "gaussians8_clip.png",
+	Outputs: []string{"grid25_wgangp.svg", "grid25_dragan.svg", "grid25_clip.svg",
+		"gaussians8_wgangp.svg", "gaussians8_dragan.svg", "gaussians8_clip.svg",
 		"modes_over_time.svg", "grad_norm_over_time.svg", "grad_norm_hist.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: 10, g8Steps: 600}
@@ -294,8 +294,9 @@ func run(env chapter.Env, cfg config) error {
 		real := set.mixture.Sample(rand.New(rand.NewPCG(env.Seed, 101)), 500)
 		for k, meth := range methods {
 			res := results[s][k]
-			pictures = append(pictures, chapter.Picture{Name: set.key + "_" + meth.key + ".png",
-				Save: gan.ToyScatter(res.D, res.Samples, set.mixture, real, meth.probability).Save})
+			title := fmt.Sprintf("%s on %s after %d steps", meth.label, set.mixture.Name, set.steps)
+			pictures = append(pictures, chapter.Picture{Name: set.key + "_" + meth.key + ".svg",
+				Save: gan.ToyScatter(title, res.D, res.Samples, set.mixture, real, meth.probability).Save})
 		}
 	}
 	var modes, norms []plot.Line
@@ -306,7 +307,7 @@ func run(env chapter.Env, cfg config) error {
 	pictures = append(pictures,
 		chapter.Picture{Name: "modes_over_time.svg", Save: plot.LineChart{
 			Title: "Modes of grid-25 captured", XLabel: "generator step", YLabel: "modes",
-			YRange: [2]float64{0, 36}, // room for the legend above the lines
+			YRange: [2]float64{0, 26},
 			Series: modes, Refs: []plot.RefLine{{Y: 25, Label: "all 25"},
 				{Y: float64(uniform.Modes), Label: "uniform noise over the square"}},
 		}.Save},
