@@ -46,11 +46,11 @@
 //
 //	go run ./chapters/01-mode-collapse
 //
-// and look in out/01-mode-collapse/: *_samples.png (real samples dark
+// and look in out/01-mode-collapse/: *_samples.svg (real samples dark
 // green under black rings at the modes, generated samples orange, D's
 // probability of "real" in the background: green above ½, white at ½,
-// purple below), ring8_step_*.png (snapshots), *_modes_over_time.png/.svg
-// (the histograms over time), coverage_*.svg, and metrics.json.
+// purple below), ring8_step_*.svg (snapshots), *_modes_over_time.svg (the
+// histograms over time), coverage_*.svg, and metrics.json, written last.
 package main
 
 import (

@@ -31,9 +31,10 @@
 //
 //	go run ./chapters/05-wgan
 //
-// and look in out/05-wgan/: samples.png (real samples dark green, generated
-// dark purple, over the critic's value: green high, purple low), w1.svg,
-// critic_estimate.svg, critic_weights.svg, losses.svg, and metrics.json.
+// and look in out/05-wgan/: samples.svg (real samples dark green, generated
+// samples orange, over the critic's value: green high, purple low), w1.svg,
+// critic_estimate.svg, critic_weights.svg, losses.svg, and metrics.json,
+// written last.
 // docs/05-wgan.md shows a default run.
 package main
 

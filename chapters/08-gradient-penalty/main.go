@@ -43,11 +43,12 @@
 //
 //	go run ./chapters/08-gradient-penalty
 //
-// and look in out/08-gradient-penalty/: grid25_*.png and gaussians8_*.png
+// and look in out/08-gradient-penalty/: grid25_*.svg and gaussians8_*.svg
 // (real samples dark green under black rings at the modes, generated
 // samples orange; behind them the critic's value, purple low to green
 // high, or DRAGAN's probability of "real", white at ½), modes_over_time.svg,
-// grad_norm_over_time.svg, grad_norm_hist.svg, and metrics.json.
+// grad_norm_over_time.svg, grad_norm_hist.svg, and metrics.json, written
+// last.
 package main
 
 import (
@@ -307,7 +308,7 @@ func run(env chapter.Env, cfg config) error {
 	pictures = append(pictures,
 		chapter.Picture{Name: "modes_over_time.svg", Save: plot.LineChart{
 			Title: "Modes of grid-25 captured", XLabel: "generator step", YLabel: "modes",
-			YRange: [2]float64{0, 26},
+			YRange: [2]float64{0, 28},
 			Series: modes, Refs: []plot.RefLine{{Y: 25, Label: "all 25"},
 				{Y: float64(uniform.Modes), Label: "uniform noise over the square"}},
 		}.Save},
