@@ -94,6 +94,9 @@ func TestMainBadUsage(t *testing.T) {
 	code, stderr = run(spec, "-steps", "1.5")
 	assert.Equal(t, 2, code)
 	assert.Contains(t, stderr, `invalid value "1.5" for flag -steps: "1.5" is not a whole number`)
+	code, stderr = run(spec, "-steps", "1e300")
+	assert.Equal(t, 2, code)
+	assert.Contains(t, stderr, `invalid value "1e300" for flag -steps: 1e300 is out of range`)
 }
 
 // Every bad value gets one line naming the flag and the value, exit status

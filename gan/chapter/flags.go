@@ -142,7 +142,10 @@ func (v *intValue) Set(s string) error {
 		return nil
 	}
 	if strings.ContainsAny(s, "eE") && !strings.HasPrefix(s, "0x") {
-		if x, ferr := strconv.ParseFloat(s, 64); ferr == nil && x == math.Trunc(x) && math.Abs(x) <= 1<<62 {
+		if x, ferr := strconv.ParseFloat(s, 64); ferr == nil && x == math.Trunc(x) {
+			if math.Abs(x) > 1<<62 {
+				return fmt.Errorf("%s is out of range", s)
+			}
 			*v = intValue(x)
 			return nil
 		}

@@ -70,7 +70,7 @@ func (c LineChart) Encode(w io.Writer) error {
 	s.printf("</g>\n")
 	for _, r := range c.Refs {
 		if r.Label != "" {
-			s.text(f.right-4, f.y.pos(r.Y)-5, "end", ` class="ref-label" fill="#555"`, r.Label)
+			s.text(f.right-4, f.y.pos(r.Y)-5, "end", ` class="ref-label" fill="#555" stroke="white" stroke-width="3" paint-order="stroke"`, r.Label)
 		}
 	}
 	drawLegend(&s, c.legend(f.width), (f.left+f.right)/2, f.bottom+xLabelSpace-6)
