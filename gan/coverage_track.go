@@ -3,6 +3,7 @@ package gan
 import (
 	"fmt"
 	"math"
+	"math/rand/v2"
 
 	"ganbook/gan/data"
 	"ganbook/gan/metrics"
@@ -98,17 +99,14 @@ func total(counts []int) int {
 	return n
 }
 
-// Heatmap pictures the track: one row per mode (labelled with its centre),
-// one column per evaluation (every labelEvery-th labelled with its step;
-// labelEvery < 1 means 10), the colour the share of samples at that mode
-// (Shares) on a scale from 0 to the largest share seen. It panics with
-// tensor.ErrArgument if the track is empty.
-func (t *CoverageTrack) Heatmap(title string, labelEvery int) plot.Heatmap {
+// Heatmap pictures the track: one row per mode (labelled with its index
+// and centre), one column per evaluation (the x axis is the training step),
+// the colour the share of samples at that mode (Shares) on a scale from 0
+// to the largest share seen. It panics with tensor.ErrArgument if the
+// track is empty.
+func (t *CoverageTrack) Heatmap(title string) plot.Heatmap {
 	if t.Len() == 0 {
 		tensor.Panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
-	}
-	if labelEvery < 1 {
-		labelEvery = 10
 	}
 	shares := t.Shares()
 	hi := 0.0
@@ -122,14 +120,13 @@ func (t *CoverageTrack) Heatmap(title string, labelEvery int) plot.Heatmap {
 	for k, c := range t.Centers {
 		rows[k] = fmt.Sprintf("%d (%s)", k, formatCentre(c))
 	}
-	cols := make([]string, t.Len())
+	cols := make([]float64, t.Len())
 	for e, s := range t.Steps {
-		if e%labelEvery == 0 {
-			cols[e] = fmt.Sprint(s)
-		}
+		cols[e] = float64(s)
 	}
 	return plot.Heatmap{Rows: len(t.Centers), Cols: t.Len(), Values: shares, Min: 0, Max: hi,
-		Title: title, RowLabels: rows, ColLabels: cols}
+		Title: title, XLabel: "generator step", YLabel: "mode (centre)", ValueLabel: "share of all samples",
+		RowLabels: rows, ColValues: cols}
 }
 
 // formatCentre writes a centre rounded to two decimals: "1,0" or "0.71,-0.71".
@@ -143,4 +140,31 @@ func formatCentre(c []float64) string {
 		s += fmt.Sprint(rounded)
 	}
 	return s
+}
+
+// UniformCoverage is what the coverage protocol gives a "generator" that
+// knows nothing but the data's extent: n points drawn uniformly from the
+// bounding box of m's centres grown by an eighth of its size on each side
+// (for grid-25 the square [−5, 5]², half a grid step beyond the outer
+// modes; for ring-8 [−1.25, 1.25]²), from a stream of seed's own. With σ small next to the box, each mode catches a
+// high-quality point with a small probability p, so the mode count is
+// about K·(1 − (1 − p)ⁿ): samples spread everywhere "capture" modes
+// without being near any of them, which is why modes must be read
+// together with the high-quality fraction.
+func UniformCoverage(m *data.Mixture, n int, seed uint64) metrics.Coverage {
+	lo, hi := []float64{math.Inf(1), math.Inf(1)}, []float64{math.Inf(-1), math.Inf(-1)}
+	for _, c := range m.Centers {
+		for j := range 2 {
+			lo[j], hi[j] = math.Min(lo[j], c[j]), math.Max(hi[j], c[j])
+		}
+	}
+	r := rand.New(rand.NewPCG(seed, 7))
+	x := tensor.Zeros(n, 2)
+	d := x.Data()
+	for i := range d {
+		j := i % 2
+		pad := (hi[j] - lo[j]) / 8
+		d[i] = lo[j] - pad + r.Float64()*(hi[j]-lo[j]+2*pad)
+	}
+	return metrics.ModeCoverage(x, m.Centers, m.Std)
 }

@@ -86,7 +86,7 @@ func TestCoverageTrackHeatmap(t *testing.T) {
 	for step := 1; step <= 12; step++ {
 		track.Add(step*5, onModes(ring, step%8, -1))
 	}
-	h := track.Heatmap("ring", 5)
+	h := track.Heatmap("ring")
 	assert.Equal(t, 8, h.Rows)
 	assert.Equal(t, 12, h.Cols)
 	assert.Equal(t, 0.0, h.Min)
@@ -94,16 +94,15 @@ func TestCoverageTrackHeatmap(t *testing.T) {
 	require.Len(t, h.RowLabels, 8)
 	assert.Equal(t, "0 (1,0)", h.RowLabels[0])
 	assert.Equal(t, "3 (-0.71,0.71)", h.RowLabels[3])
-	assert.Equal(t, "5", h.ColLabels[0])
-	assert.Equal(t, "", h.ColLabels[1])
-	assert.Equal(t, "30", h.ColLabels[5])
+	assert.Equal(t, []float64{5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60}, h.ColValues)
+	assert.Equal(t, "generator step", h.XLabel)
 	// Evaluation 0 (step 5) put its sample on mode 1.
 	assert.Equal(t, 0.5, h.Values[1*12+0])
 	_, err := h.Image()
 	require.NoError(t, err)
 
 	assert.PanicsWithError(t, "tensor: CoverageTrack.Heatmap: bad argument no evaluations recorded", func() {
-		NewCoverageTrack(ring).Heatmap("", 0)
+		NewCoverageTrack(ring).Heatmap("")
 	})
 }
 
@@ -113,5 +112,5 @@ func TestCoverageTrackHeatmapPanicIsTyped(t *testing.T) {
 		require.True(t, ok)
 		assert.True(t, errors.Is(err, tensor.ErrArgument))
 	}()
-	NewCoverageTrack(data.Grid25()).Heatmap("", 0)
+	NewCoverageTrack(data.Grid25()).Heatmap("")
 }

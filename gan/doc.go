@@ -8,9 +8,16 @@
 // progress bar) and chapter (flags, results table, metrics.json).
 //
 // The game stays where a reader can see who is updated, on which loss, and
-// how often: in the chapter's file, or, when several chapters must run the
-// very same experiment to compare methods fairly, in one named recipe and
-// runner (toyexp.go: Recipe, ToyExperiment.Run) that those chapters call.
+// how often: in the chapter's file. When several chapters compare games on
+// the same 2-D mixtures, what makes the comparison fair stays here: the
+// networks (networks.go), the budget of steps, batch and learning rates
+// (budget.go), and the runner that gives every game the same initial
+// weights, batches and evaluation (toy.go: ToyRun). A game that two
+// chapters must run bit for bit alike, WGAN-GP, is also here (games.go),
+// and the chapter that teaches it keeps its own copy equal by a test.
+//
+// Every game keeps the discriminator out of the generator's update the same
+// way: the generator's step runs inside Frozen(D, ...).
 //
 // Beyond the minimax, non-saturating and Wasserstein losses, the package
 // has LeastSquares (LSGAN), Hinge (SN-GAN, SAGAN), RelativisticStandard and

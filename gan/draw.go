@@ -2,7 +2,9 @@ package gan
 
 import (
 	"ganbook/autograd"
+	"ganbook/gan/data"
 	"ganbook/gan/plot"
+	"ganbook/layers"
 	"ganbook/tensor"
 )
 
@@ -29,4 +31,33 @@ func (s *Series) Line() plot.Line {
 		pts[i] = plot.Point{X: float64(s.Steps[i]), Y: v}
 	}
 	return plot.Line{Name: s.Name, Points: pts}
+}
+
+// ToyScatter is the picture of a toy run, titled title: real samples
+// (dark green) and generated samples (orange) over a map of D, with rings
+// on the modes' centres, in a square window around the modes. With
+// probability true the map is σ(D(x)), D's probability that x is real,
+// coloured on [0, 1] (white at ½); otherwise it is the critic's raw value,
+// stretched over its range. Either way green means "looks real" and purple
+// "looks generated", the rule of every picture of this project.
+func ToyScatter(title string, D *layers.Sequential, samples *tensor.Tensor, m *data.Mixture, real *tensor.Tensor, probability bool) plot.Scatter {
+	centres := make([]plot.Point, len(m.Centers))
+	for i, c := range m.Centers {
+		centres[i] = plot.Point{X: c[0], Y: c[1]}
+	}
+	window := plot.FitWindow(0.15, centres).Square()
+	d, lo, hi, label := D.Forward, 0.0, 0.0, "critic value f(x)"
+	if probability {
+		d = func(x *autograd.Var) *autograd.Var { return autograd.Sigmoid(D.Forward(x)) }
+		hi, label = 1, "D(x), probability that x is real"
+	}
+	field := Field(d, window, 120, 120, lo, hi)
+	field.Label = label
+	generated := plot.Generated(Points(samples))
+	generated.Radius = 1.6 // thousands of them
+	return plot.Scatter{
+		Window: window, Title: title, XLabel: "x₁", YLabel: "x₂",
+		Field:  field,
+		Layers: []plot.Dots{plot.Real(Points(real)), generated, plot.Modes(centres)},
+	}
 }

@@ -1,16 +1,21 @@
 package gan
 
 import (
+	"context"
 	"fmt"
 	"io"
 	"math"
+	"slices"
+	"strings"
 
-	"ganbook/autograd"
 	"ganbook/gan/progress"
+	"ganbook/layers"
+	"ganbook/tensor"
 )
 
-// Scalar is a named number: a loss at one step, a metric at one evaluation.
-type Scalar struct {
+// Quantity is a named number: a loss at one step, a metric at one
+// evaluation.
+type Quantity struct {
 	Name  string
 	Value float64
 }
@@ -18,32 +23,69 @@ type Scalar struct {
 // Loop runs a training run of Steps steps: the shared mechanics, so that a
 // chapter only writes what happens in one step.
 type Loop struct {
-	Name      string          // label of the progress bar
-	Steps     int             // number of steps, ≥ 1
-	EvalEvery int             // evaluate every EvalEvery steps (0: only after the last)
-	Progress  io.Writer       // where progress goes (os.Stderr); nil for none
-	Watch     []*autograd.Var // parameters whose values and gradients must stay finite
+	Name      string    // names the run in the progress bar and in its errors: "WGAN-GP grid-25"
+	Steps     int       // number of steps, ≥ 1
+	EvalEvery int       // evaluate every EvalEvery steps (0: only after the last)
+	Progress  io.Writer // where progress goes (os.Stderr); nil for none
+	// Watch names the networks whose parameters must stay finite and within
+	// ±ParameterLimit, and whose gradients must stay finite: {"G": G, "D": D}.
+	Watch map[string]layers.Module
+	// Context, when cancelled (Ctrl-C), stops the run at the next step
+	// boundary with an *InterruptedError; nil means never.
+	Context context.Context
 }
 
-// DivergenceError reports a quantity that became NaN or infinite.
+// ParameterLimit is the largest magnitude a watched parameter may reach.
+// No network of this project has a weight anywhere near 10⁶ while it
+// trains; one that does has been thrown off by a learning rate far too
+// large, and what it measures afterwards means nothing, even while every
+// number is still finite.
+const ParameterLimit = 1e6
+
+// DivergenceError reports a quantity that became NaN or infinite, or a
+// parameter that passed ±ParameterLimit.
 type DivergenceError struct {
+	Run      string // the Loop's Name
 	Step     int
 	Quantity string
 	Value    float64
 }
 
 func (e *DivergenceError) Error() string {
-	return fmt.Sprintf("training diverged at step %d: %s is %v", e.Step, e.Quantity, e.Value)
+	what := fmt.Sprintf("%s is %v", e.Quantity, e.Value)
+	if !bad(e.Value) {
+		limit := strings.Replace(fmt.Sprintf("%g", ParameterLimit), "e+0", "e", 1)
+		what = fmt.Sprintf("%s reached %.3g, beyond ±%s (is the learning rate too large?)", e.Quantity, e.Value, limit)
+	}
+	return fmt.Sprintf("%s: training diverged at step %d: %s", e.Run, e.Step, what)
 }
 
+// InterruptedError reports a run stopped through its Loop's Context after
+// Step of Steps steps. It wraps the context's error, context.Canceled for
+// Ctrl-C.
+type InterruptedError struct {
+	Run         string
+	Step, Steps int
+	Cause       error
+}
+
+func (e *InterruptedError) Error() string {
+	return fmt.Sprintf("%s: interrupted after step %d of %d", e.Run, e.Step, e.Steps)
+}
+
+func (e *InterruptedError) Unwrap() error { return e.Cause }
+
 // Run calls step(i) for i = 1..Steps and eval(i) every EvalEvery steps and
-// after the last step (eval may be nil). Every scalar that step returns is
-// recorded in the history under its name, and every scalar eval returns
-// under its name at that step. After each step, the scalars and the watched
-// parameters (values and, where present, gradients) are checked: the first
-// NaN or ±Inf stops the run with a *DivergenceError naming the step and the
-// quantity. Run returns the history up to that point in any case.
-func (l Loop) Run(step func(i int) []Scalar, eval func(i int) []Scalar) (*History, error) {
+// after the last step (eval may be nil). Every quantity that step returns
+// is recorded in the history under its name, and every quantity eval
+// returns under its name at that step. After each step, the quantities and
+// the watched parameters (values and, where present, gradients) are
+// checked: the first NaN or ±Inf, or a parameter beyond ±ParameterLimit,
+// stops the run with a *DivergenceError naming the run, the step and the
+// quantity. A cancelled Context stops it before the next step with an
+// *InterruptedError. Either way the progress line is finished first, and
+// Run returns the history up to that point.
+func (l Loop) Run(step func(i int) []Quantity, eval func(i int) []Quantity) (*History, error) {
 	h := NewHistory()
 	if l.Steps < 1 {
 		return h, fmt.Errorf("%s: steps must be at least 1, got %d", l.Name, l.Steps)
@@ -52,16 +94,26 @@ func (l Loop) Run(step func(i int) []Scalar, eval func(i int) []Scalar) (*Histor
 	if l.Progress != nil {
 		bar = progress.New(l.Progress, l.Steps, l.Name)
 	}
+	stop := func(err error) (*History, error) {
+		if bar != nil {
+			bar.Finish()
+		}
+		return h, err
+	}
+	watched := l.watched()
 	var shown []progress.Metric
 	for i := 1; i <= l.Steps; i++ {
+		if l.Context != nil && l.Context.Err() != nil {
+			return stop(&InterruptedError{Run: l.Name, Step: i - 1, Steps: l.Steps, Cause: l.Context.Err()})
+		}
 		for _, s := range step(i) {
 			if bad(s.Value) {
-				return h, &DivergenceError{Step: i, Quantity: s.Name, Value: s.Value}
+				return stop(&DivergenceError{Run: l.Name, Step: i, Quantity: s.Name, Value: s.Value})
 			}
 			h.Add(s.Name, i, s.Value)
 		}
-		if err := l.checkWatched(i); err != nil {
-			return h, err
+		if err := checkWatched(watched, l.Name, i); err != nil {
+			return stop(err)
 		}
 		if eval != nil && (i == l.Steps || (l.EvalEvery > 0 && i%l.EvalEvery == 0)) {
 			shown = shown[:0]
@@ -74,33 +126,62 @@ func (l Loop) Run(step func(i int) []Scalar, eval func(i int) []Scalar) (*Histor
 			bar.Update(i, shown...)
 		}
 	}
-	if bar != nil {
-		bar.Finish()
-	}
-	return h, nil
+	return stop(nil)
 }
 
-func (l Loop) checkWatched(i int) error {
-	for k, p := range l.Watch {
-		if v, ok := firstBad(p.Value.Data()); ok {
-			return &DivergenceError{Step: i, Quantity: fmt.Sprintf("parameter %d (%s)", k, shapeOf(p)), Value: v}
+// namedParam is a watched parameter with its full name, "D.2.weight".
+type namedParam struct {
+	name  string
+	param layers.Parameter
+}
+
+// watched lists the watched parameters in a fixed order (by network name).
+func (l Loop) watched() []namedParam {
+	var out []namedParam
+	keys := make([]string, 0, len(l.Watch))
+	for k := range l.Watch {
+		keys = append(keys, k)
+	}
+	slices.Sort(keys)
+	for _, k := range keys {
+		for _, p := range l.Watch[k].Parameters() {
+			out = append(out, namedParam{k + "." + p.Name, p})
 		}
-		if p.Grad != nil {
-			if v, ok := firstBad(p.Grad.Data()); ok {
-				return &DivergenceError{Step: i, Quantity: fmt.Sprintf("gradient of parameter %d (%s)", k, shapeOf(p)), Value: v}
+	}
+	return out
+}
+
+func checkWatched(params []namedParam, run string, i int) error {
+	for _, p := range params {
+		v := p.param.Var
+		what := fmt.Sprintf("%s (%s)", p.name, shapeText(v.Shape()))
+		if x, ok := firstBad(v.Value.Data(), ParameterLimit); ok {
+			return &DivergenceError{Run: run, Step: i, Quantity: what, Value: x}
+		}
+		if v.Grad != nil {
+			if x, ok := firstBad(v.Grad.Data(), math.Inf(1)); ok {
+				return &DivergenceError{Run: run, Step: i, Quantity: "the gradient of " + what, Value: x}
 			}
 		}
 	}
 	return nil
 }
 
-func shapeOf(v *autograd.Var) string { return fmt.Sprint(v.Shape()) }
+// shapeText writes a shape as "64×2".
+func shapeText(shape []int) string {
+	s := make([]string, len(shape))
+	for i, d := range shape {
+		s[i] = fmt.Sprint(d)
+	}
+	return strings.Join(s, "×")
+}
 
 func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 
-func firstBad(xs []float64) (float64, bool) {
+// firstBad returns the first value that is NaN, infinite or beyond ±limit.
+func firstBad(xs []float64, limit float64) (float64, bool) {
 	for _, v := range xs {
-		if bad(v) {
+		if bad(v) || math.Abs(v) > limit {
 			return v, true
 		}
 	}
@@ -135,12 +216,19 @@ func (h *History) Add(name string, step int, value float64) {
 	s.Values = append(s.Values, value)
 }
 
-// Get returns the series called name, or an empty one.
+// Has says whether a series called name was recorded.
+func (h *History) Has(name string) bool { return h.series[name] != nil }
+
+// Get returns the series called name. A name never recorded is a mistake
+// (a typo would otherwise become a null metric and an empty chart line), so
+// Get panics with tensor.ErrArgument, listing the names there are; use Has
+// to ask first.
 func (h *History) Get(name string) *Series {
-	if s := h.series[name]; s != nil {
-		return s
+	s := h.series[name]
+	if s == nil {
+		tensor.Panicf(tensor.ErrArgument, "History.Get", "no series %q (recorded: %q)", name, h.order)
 	}
-	return &Series{Name: name}
+	return s
 }
 
 // Names lists the series in the order they were first recorded.

@@ -55,7 +55,6 @@
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -88,18 +87,37 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "00-gan-basics",
 	Defaults: chapter.Flags{Seed: 1, Steps: 4000},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs:  []string{"optimal_d.svg", "optimal_d_training.svg", "densities.svg", "w1.svg", "losses.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{hidden: 32, batch: 256, noise: 2, dSteps: 2000, dLR: 1e-2, lr: 5e-4, evalEvery: 50, evalN: 2000}
-		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and D)")
-		fs.IntVar(&cfg.batch, "batch", cfg.batch, "batch size")
-		fs.IntVar(&cfg.noise, "noise", cfg.noise, "size of the generator's noise z")
-		fs.IntVar(&cfg.dSteps, "d-steps", cfg.dSteps, "training steps of D against the frozen q in part 1")
-		fs.Float64Var(&cfg.dLR, "d-lr", cfg.dLR, "Adam learning rate of D in part 1 (decays linearly to 0)")
-		fs.Float64Var(&cfg.lr, "lr", cfg.lr, "Adam learning rate of G and D in part 2 (decays linearly to 0)")
-		fs.IntVar(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations")
-		fs.IntVar(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation")
+		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and D)", 1)
+		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
+		fs.Int(&cfg.noise, "noise", cfg.noise, "size of the generator's noise z", 1)
+		fs.Int(&cfg.dSteps, "d-steps", cfg.dSteps, "training steps of D against the frozen q in part 1", 1)
+		fs.Float(&cfg.dLR, "d-lr", cfg.dLR, "Adam learning rate of D in part 1 (decays linearly to 0)", chapter.Positive)
+		fs.Float(&cfg.lr, "lr", cfg.lr, "Adam learning rate of G and D in part 2 (decays linearly to 0)", chapter.Positive)
+		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
+		fs.Int(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation", 2)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
+}
+
+// memory estimates what a run takes: the networks (about Z·H + 3·H²
+// weights, each with its gradient and Adam's two moments); the activations
+// (about 10 numbers per sample and hidden unit, kept for the backward
+// pass, and the noise itself) of a training batch, of an evaluation, of the
+// pictureN samples of the density picture and of the grid; the histories.
+func memory(cfg config, steps int) []chapter.Need {
+	h, z := float64(cfg.hidden), float64(cfg.noise)
+	acts := func(n int) float64 { return float64(n) * (z + 10*h) * 8 }
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d, -noise %d)", cfg.hidden, cfg.noise), Bytes: (z*h + 3*h*h) * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-batch %d × -hidden %d, -noise %d)", cfg.batch, cfg.hidden, cfg.noise), Bytes: 4 * acts(cfg.batch)},
+		{What: fmt.Sprintf("an evaluation's activations (-eval-n %d × -hidden %d, -noise %d)", cfg.evalN, cfg.hidden, cfg.noise), Bytes: 3 * acts(cfg.evalN)},
+		{What: fmt.Sprintf("the density picture's samples (%d × -hidden %d, -noise %d)", pictureN, cfg.hidden, cfg.noise), Bytes: 2 * acts(pictureN)},
+		{What: fmt.Sprintf("the histories (-steps %d, -d-steps %d)", steps, cfg.dSteps), Bytes: float64(steps+cfg.dSteps) * 4 * 16},
+	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
@@ -119,9 +137,6 @@ const (
 )
 
 func run(env chapter.Env, cfg config) error {
-	if cfg.hidden < 1 || cfg.batch < 1 || cfg.noise < 1 || cfg.dSteps < 1 || cfg.dLR <= 0 || cfg.lr <= 0 || cfg.evalEvery < 1 || cfg.evalN < 2 {
-		return fmt.Errorf("-hidden, -batch, -noise, -d-steps, -d-lr, -lr and -eval-every must be positive, -eval-n at least 2")
-	}
 	var m chapter.Metrics
 
 	// ---- 1. Data --------------------------------------------------------------
@@ -213,7 +228,7 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 	// log loss −mean log D(real) − mean log(1 − D(fake)). The learning rate
 	// falls linearly to 0, so that the last steps average out the sampling
 	// noise instead of chasing it.
-	step := func(i int) []gan.Scalar {
+	step := func(i int) []gan.Quantity {
 		opt.SetLR(cfg.dLR * (1 - float64(i-1)/float64(cfg.dSteps)))
 		real := autograd.Const(p.Sample(r, cfg.batch)) // (B, 1)
 		fake := autograd.Const(q.Sample(r, cfg.batch)) // (B, 1)
@@ -221,19 +236,19 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 		l := loss.D(D.Forward(real), D.Forward(fake))
 		l.Backward()
 		opt.Step()
-		return []gan.Scalar{{Name: "D loss", Value: l.Item()}}
+		return []gan.Quantity{{Name: "D loss", Value: l.Item()}}
 	}
 	// Evaluation on the grid: the errors against D* and the game's value.
 	best := 2*metrics.JSDOfDensities(densityOf(p), densityOf(q), gridLo, gridHi, gridN) - math.Log(4)
-	eval := func(int) []gan.Scalar {
+	eval := func(int) []gan.Quantity {
 		logits := gan.Curve(D.Forward, g.xs)
 		maxErr, _ := g.dErrors(logits)
-		return []gan.Scalar{
+		return []gan.Quantity{
 			{Name: "max |D − D*|", Value: maxErr},
 			{Name: "value gap V(D*) − V(D)", Value: best - gan.GameValue(logits, g.p, g.q, g.h)},
 		}
 	}
-	loop := gan.Loop{Name: "00-gan-basics D*", Steps: cfg.dSteps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Watch: layers.Vars(D)}
+	loop := gan.Loop{Name: "D against a frozen q", Steps: cfg.dSteps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context, Watch: map[string]layers.Module{"D": D}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
 		return err
@@ -268,8 +283,8 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 		curveOpt = append(curveOpt, plot.Point{X: x, Y: dOpt})
 		curveD = append(curveD, plot.Point{X: x, Y: dLearned})
 	}
-	pictures := []picture{
-		{"optimal_d.svg", plot.LineChart{
+	pictures := []chapter.Picture{
+		{Name: "optimal_d.svg", Save: plot.LineChart{
 			Title:  "The learned D(x) against D*(x) = p/(p + q)",
 			XLabel: "x", YLabel: "density / probability", XRange: [2]float64{-7, 7}, YRange: [2]float64{0, 1.15},
 			Series: []plot.Line{
@@ -280,12 +295,12 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 			},
 			Refs: []plot.RefLine{{Y: 0.5, Label: "½"}},
 		}.Save},
-		{"optimal_d_training.svg", plot.LineChart{
+		{Name: "optimal_d_training.svg", Save: plot.LineChart{
 			Title: "D approaching D*", XLabel: "step", YLabel: "error", LogY: true,
 			Series: []plot.Line{history.Get("max |D − D*|").Line(), history.Get("value gap V(D*) − V(D)").Line()},
 		}.Save},
 	}
-	return savePictures(env, pictures)
+	return env.SavePictures(pictures...)
 }
 
 // game trains a GAN on p and follows the W₁ distance of its samples to p.
@@ -322,7 +337,7 @@ func game(env chapter.Env, cfg config, p *data.Mixture, m *chapter.Metrics) erro
 	// linearly to 0, so that the run ends at a settled point of the game
 	// rather than at a random moment of its wobble.
 	noise := func() *autograd.Var { return autograd.Const(tensor.RandN(r, cfg.batch, cfg.noise)) } // (B, Z)
-	step := func(i int) []gan.Scalar {
+	step := func(i int) []gan.Quantity {
 		lr := cfg.lr * (1 - float64(i-1)/float64(env.Steps))
 		optD.SetLR(lr)
 		optG.SetLR(lr)
@@ -335,19 +350,22 @@ func game(env chapter.Env, cfg config, p *data.Mixture, m *chapter.Metrics) erro
 		lossD.Backward()
 		optD.Step()
 
-		optG.ZeroGrad()
-		lossG := loss.G(nil, D.Forward(G.Forward(noise()))) // −mean log D(G(z))
-		lossG.Backward()
-		optG.Step()
-		return []gan.Scalar{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
+		var lossG *autograd.Var
+		gan.Frozen(D, func() { // G's loss leaves no gradient in D's weights
+			optG.ZeroGrad()
+			lossG = loss.G(nil, D.Forward(G.Forward(noise()))) // −mean log D(G(z))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
 	}
-	eval := func(int) []gan.Scalar {
-		return []gan.Scalar{{Name: "W1", Value: metrics.W1Sorted1D(generate(evalZ), evalReal)}}
+	eval := func(int) []gan.Quantity {
+		return []gan.Quantity{{Name: "W1", Value: metrics.W1Sorted1D(generate(evalZ), evalReal)}}
 	}
 	w1Start := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "00-gan-basics GAN", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
-		Watch: append(layers.Vars(G), layers.Vars(D)...)}
+	loop := gan.Loop{Name: "GAN on the line", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context,
+		Watch: map[string]layers.Module{"G": G, "D": D}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
 		return err
@@ -377,8 +395,8 @@ func game(env chapter.Env, cfg config, p *data.Mixture, m *chapter.Metrics) erro
 	start := histogramLine(startSamples, edges)
 	w1Line := w1.Line()
 	w1Line.Points = append([]plot.Point{{X: 0, Y: w1Start}}, w1Line.Points...)
-	pictures := []picture{
-		{"densities.svg", plot.LineChart{
+	pictures := []chapter.Picture{
+		{Name: "densities.svg", Save: plot.LineChart{
 			Title: "The data's density p and the generator's", XLabel: "x", YLabel: "density",
 			YRange: [2]float64{0, 1.3},
 			Series: []plot.Line{
@@ -387,18 +405,18 @@ func game(env chapter.Env, cfg config, p *data.Mixture, m *chapter.Metrics) erro
 				{Name: "generator, end", Points: histogramLine(endSamples, edges)},
 			},
 		}.Save},
-		{"w1.svg", plot.LineChart{
+		{Name: "w1.svg", Save: plot.LineChart{
 			Title: "Exact W₁ between generated and real samples", XLabel: "step", YLabel: "W₁", LogY: true,
 			Series: []plot.Line{w1Line},
 			Refs:   []plot.RefLine{{Y: w1Floor, Label: "floor (real vs real)"}},
 		}.Save},
-		{"losses.svg", plot.LineChart{
+		{Name: "losses.svg", Save: plot.LineChart{
 			Title: "Losses of the game (dashed: their values when q = p, log 4 and log 2)", XLabel: "step", YLabel: "loss",
 			Series: []plot.Line{history.Get("D loss").Line(), history.Get("G loss").Line()},
 			Refs:   []plot.RefLine{{Y: math.Log(4)}, {Y: math.Log(2)}},
 		}.Save},
 	}
-	return savePictures(env, pictures)
+	return env.SavePictures(pictures...)
 }
 
 // maxY returns the largest y of the points.
@@ -444,18 +462,4 @@ func histogramLine(samples, edges []float64) []plot.Point {
 // densityOf turns a 1-D mixture's density into a function of x.
 func densityOf(mix *data.Mixture) func(float64) float64 {
 	return func(x float64) float64 { return mix.Density([]float64{x}) }
-}
-
-type picture struct {
-	name string
-	save func(string) error
-}
-
-func savePictures(env chapter.Env, pictures []picture) error {
-	for _, p := range pictures {
-		if err := p.save(env.Path(p.name)); err != nil {
-			return err
-		}
-	}
-	return nil
 }

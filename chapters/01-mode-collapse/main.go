@@ -37,32 +37,34 @@
 //     the samples on modes the previous one did not).
 //  2. Collapse against a reference: WGAN-GP (chapter 08) trained on
 //     grid-25 with the same budget (steps, batch, hidden width, learning
-//     rate scaling, seed) by the same library function chapter 08 calls,
-//     gan.ToyBudget.WGANGPExperiment. The GAN ends with fewer modes and a
+//     rate scaling, seed). Its game is gan.WGANGP, the same lines chapter
+//     08 writes out (its test keeps the two equal), so the two chapters
+//     report the same bits for it. The GAN ends with fewer modes and a
 //     higher reverse KL.
 //
 // Run it with
 //
 //	go run ./chapters/01-mode-collapse
 //
-// and look in out/01-mode-collapse/: *_samples.png (real samples dark
+// and look in out/01-mode-collapse/: *_samples.svg (real samples dark
 // green under black rings at the modes, generated samples orange, D's
 // probability of "real" in the background: green above ½, white at ½,
-// purple below), ring8_step_*.png (snapshots), *_modes_over_time.png/.svg
-// (the histograms over time), coverage_*.svg, and metrics.json.
+// purple below), ring8_step_*.svg (snapshots), *_modes_over_time.svg (the
+// histograms over time), coverage_*.svg, and metrics.json, written last.
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math/rand/v2"
 	"os"
 
+	"ganbook/autograd"
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
 	"ganbook/gan/plot"
 	"ganbook/layers"
+	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
@@ -76,15 +78,53 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "01-mode-collapse",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs: []string{"ring8_samples.svg", "grid25_samples.svg", "wgangp_grid25_samples.svg", "ring8_step_*.svg",
+		"ring8_modes_over_time.svg", "grid25_modes_over_time.svg",
+		"coverage_modes.svg", "coverage_hq.svg", "coverage_reverse_kl.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), snapshots: 3}
 		cfg.budget.RegisterFlags(fs)
-		fs.IntVar(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training")
+		fs.Int(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training", 0)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(f.Steps, 3) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
+
+// ---- 1. The game -------------------------------------------------------------------
+//
+// nonSaturating is the GAN of PacGAN's toy experiments (arXiv 1712.04086):
+// the non-saturating loss, one discriminator update per generator update,
+// and Adam with lr 10⁻⁴, β₁ = 0.8 (β₂ = 0.999) for both players. It is
+// called once with the run's fresh networks t.G and t.D and returns the
+// step. t.Real() and t.Fake() draw a fresh real batch and a generated one,
+// (B, 2) each; the generated one carries no graph back into G. The
+// generator's update runs with D frozen (gan.Frozen), so that G's loss,
+// which runs through D, leaves no gradient in D's weights.
+func nonSaturating(t *gan.Toy) func(int) []gan.Quantity {
+	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
+	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
+	loss := gan.NonSaturating{}
+	return func(i int) []gan.Quantity {
+		optD.SetLR(t.LR(1e-4, i))
+		optG.SetLR(t.LR(1e-4, i))
+		real, fake := t.Real(), t.Fake()
+		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
+		optD.ZeroGrad()
+		lossD.Backward()
+		optD.Step()
+
+		var lossG *autograd.Var
+		gan.Frozen(t.D, func() {
+			optG.ZeroGrad()
+			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // E softplus(−ℓ(G(z)))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
+	}
+}
 
 // dataset is one mixture with its short name for files and metrics.
 type dataset struct {
@@ -92,78 +132,71 @@ type dataset struct {
 	mixture *data.Mixture
 }
 
+// runs holds the chapter's three runs.
+type runs struct {
+	ring8, grid25, wgangp *gan.ToyResult
+}
+
 func run(env chapter.Env, cfg config) error {
-	if err := cfg.budget.Check(); err != nil {
+	b := cfg.budget
+	ring8, grid25 := dataset{"ring8", data.Ring8()}, dataset{"grid25", data.Grid25()}
+	toyRun := func(name string, game gan.Game, nets gan.Networks, set dataset) gan.ToyRun {
+		return gan.ToyRun{Name: name + " " + set.mixture.Name, Game: game, Networks: nets, Data: set.mixture,
+			Budget: b, Seed: env.Seed, Steps: env.Steps, Progress: env.Stderr, Context: env.Context}
+	}
+
+	// ---- 2. The GAN on ring-8 and grid-25 ---------------------------------------
+	// One run per data set: same networks, seed and budget. On ring-8 a few
+	// snapshots are saved as training goes, to see the hopping.
+	var r runs
+	var err error
+	shots := snapshotSteps(env.Steps, b.EvalEvery, cfg.snapshots)
+	ringRun := toyRun("GAN", nonSaturating, b.PacGAN(), ring8)
+	ringRun.AfterEval = func(step int, t *gan.Toy, samples *tensor.Tensor) error {
+		if !shots[step] {
+			return nil
+		}
+		return gan.ToyScatter(fmt.Sprintf("GAN on ring-8 at step %d of %d", step, env.Steps), t.D, samples,
+			ring8.mixture, realSamples(env.Seed, ring8.mixture), true).Save(env.Path(fmt.Sprintf("ring8_step_%05d.svg", step)))
+	}
+	if r.ring8, err = ringRun.Run(); err != nil {
 		return err
 	}
-	if cfg.snapshots < 0 {
-		return fmt.Errorf("-snapshots must not be negative, got %d", cfg.snapshots)
-	}
-	sets := []dataset{{"ring8", data.Ring8()}, {"grid25", data.Grid25()}}
-
-	// ---- 1. The GAN on ring-8 and grid-25 ---------------------------------------
-	// One experiment per data set: same networks, seed and budget. On ring-8
-	// a few snapshots are saved as training goes, to see the hopping.
-	results := map[string]*gan.ToyResult{}
-	for _, set := range sets {
-		exp := cfg.budget.Experiment(gan.NonSaturatingRecipe(), cfg.budget.PacGAN(), set.mixture, env.Seed, env.Steps)
-		exp.Progress = env.Stderr
-		var snapErr error
-		if set.key == "ring8" {
-			shots := snapshotSteps(env.Steps, cfg.budget.EvalEvery, cfg.snapshots)
-			exp.AfterEval = func(step int, _, D *layers.Sequential, samples *tensor.Tensor) {
-				if shots[step] && snapErr == nil {
-					res := &gan.ToyResult{D: D, Samples: samples}
-					snapErr = gan.ToyScatter(res, set.mixture, realSamples(env.Seed, set.mixture), true).
-						Save(env.Path(fmt.Sprintf("ring8_step_%05d.png", step)))
-				}
-			}
-		}
-		res, err := exp.Run()
-		if err != nil {
-			return err
-		}
-		if snapErr != nil {
-			return snapErr
-		}
-		results[set.key] = res
-	}
-
-	// ---- 2. The reference: WGAN-GP on grid-25 with the same budget ---------------
-	ref := cfg.budget.WGANGPExperiment(data.Grid25(), env.Seed, env.Steps)
-	ref.Progress = env.Stderr
-	wgangp, err := ref.Run()
-	if err != nil {
+	if r.grid25, err = toyRun("GAN", nonSaturating, b.PacGAN(), grid25).Run(); err != nil {
 		return err
 	}
 
-	// ---- 3. Results ----------------------------------------------------------------
+	// ---- 3. The reference: WGAN-GP on grid-25 with the same budget ---------------
+	if r.wgangp, err = toyRun("WGAN-GP", gan.WGANGP(b.Lambda), b.WGANGP(), grid25).Run(); err != nil {
+		return err
+	}
+
+	// ---- 4. Results ----------------------------------------------------------------
 	// Coverage of the last evaluation, and the drift of the histograms over
 	// the whole run, for each data set and for the reference.
 	var m chapter.Metrics
-	for _, set := range sets {
-		setCoverage(&m, set.key, results[set.key])
-	}
-	setCoverage(&m, "wgangp_grid25", wgangp)
-	gridGAN, gridRef := results["grid25"].FinalCoverage(), wgangp.FinalCoverage()
+	setCoverage(&m, "ring8", r.ring8)
+	setCoverage(&m, "grid25", r.grid25)
+	setCoverage(&m, "wgangp_grid25", r.wgangp)
+	gridGAN, gridRef := r.grid25.FinalCoverage(), r.wgangp.FinalCoverage()
 	m.Set("grid25_modes_fewer_than_wgangp", float64(gridRef.Modes-gridGAN.Modes))
 	m.Set("grid25_reverse_kl_over_wgangp", gridGAN.ReverseKL/gridRef.ReverseKL)
 	// The floor: points spread uniformly over the grid's square "capture"
 	// about 21 modes with 1.8 % high quality. Modes mean something only
 	// together with the high-quality fraction.
-	uniform := gan.UniformCoverage(data.Grid25(), cfg.budget.EvalSamples, env.Seed)
+	uniform := gan.UniformCoverage(data.Grid25(), b.EvalSamples, env.Seed)
 	m.Set("uniform_grid25_modes", float64(uniform.Modes))
 	m.Set("uniform_grid25_hq", uniform.HighQuality)
 	m.Set("steps", float64(env.Steps))
-	m.Set("batch", float64(cfg.budget.Batch))
-	m.Set("width", float64(cfg.budget.Width))
+	m.Set("batch", float64(b.Batch))
+	m.Set("width", float64(b.Width))
 	chapter.PrintTable(env.Stdout, "01-mode-collapse: the non-saturating GAN against WGAN-GP at the same budget", &m)
-	if err := env.WriteJSON(&m); err != nil {
+
+	// ---- 5. Pictures ---------------------------------------------------------------
+	if err := env.SavePictures(pictures(env.Seed, env.Steps, ring8, grid25, r)...); err != nil {
 		return err
 	}
-
-	// ---- 4. Pictures ---------------------------------------------------------------
-	return savePictures(env, sets, results, wgangp)
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 // setCoverage records a run's last coverage and its histogram drift under
@@ -178,9 +211,11 @@ func setCoverage(m *chapter.Metrics, key string, res *gan.ToyResult) {
 
 // snapshotSteps picks n evaluation steps spread over the run (the last one
 // excluded: it has its own picture), at fractions 1/(n+1)... of the run
-// rounded to the evaluation grid.
+// rounded to the evaluation grid. There are never more than the run's
+// evaluations, however large n is.
 func snapshotSteps(steps, every, n int) map[int]bool {
 	shots := map[int]bool{}
+	n = min(n, steps/every)
 	for i := 1; i <= n; i++ {
 		s := max(every, (steps*i/(n+1))/every*every)
 		if s < steps {
@@ -196,38 +231,33 @@ func realSamples(seed uint64, m *data.Mixture) *tensor.Tensor {
 	return m.Sample(rand.New(rand.NewPCG(seed, 101)), 500)
 }
 
-func savePictures(env chapter.Env, sets []dataset, results map[string]*gan.ToyResult, wgangp *gan.ToyResult) error {
-	type picture struct {
-		name string
-		save func(string) error
+// pictures lists the chapter's pictures.
+func pictures(seed uint64, steps int, ring8, grid25 dataset, r runs) []chapter.Picture {
+	var out []chapter.Picture
+	for _, g := range []struct {
+		set dataset
+		res *gan.ToyResult
+	}{{ring8, r.ring8}, {grid25, r.grid25}} {
+		heat := g.res.Track.Heatmap(fmt.Sprintf("GAN on %s: where the samples are, over time", g.set.mixture.Name))
+		title := fmt.Sprintf("GAN on %s after %d steps", g.set.mixture.Name, steps)
+		out = append(out,
+			chapter.Picture{Name: g.set.key + "_samples.svg",
+				Save: gan.ToyScatter(title, g.res.D, g.res.Samples, g.set.mixture, realSamples(seed, g.set.mixture), true).Save},
+			chapter.Picture{Name: g.set.key + "_modes_over_time.svg", Save: heat.SaveSVG})
 	}
-	var pictures []picture
-	for _, set := range sets {
-		res := results[set.key]
-		heat := res.Track.Heatmap(fmt.Sprintf("GAN on %s: share of samples at each mode over time", set.mixture.Name), 10)
-		pictures = append(pictures,
-			picture{set.key + "_samples.png", gan.ToyScatter(res, set.mixture, realSamples(env.Seed, set.mixture), true).Save},
-			picture{set.key + "_modes_over_time.png", heat.SavePNG},
-			picture{set.key + "_modes_over_time.svg", heat.SaveSVG})
-	}
-	grid := data.Grid25()
-	pictures = append(pictures,
-		picture{"wgangp_grid25_samples.png", gan.ToyScatter(wgangp, grid, realSamples(env.Seed, grid), false).Save},
-		picture{"coverage_modes.svg", coverageChart("Modes captured", "modes", "modes", results, wgangp,
+	return append(out,
+		chapter.Picture{Name: "wgangp_grid25_samples.svg",
+			Save: gan.ToyScatter(fmt.Sprintf("WGAN-GP on grid-25 after %d steps", steps), r.wgangp.D, r.wgangp.Samples,
+				grid25.mixture, realSamples(seed, grid25.mixture), false).Save},
+		chapter.Picture{Name: "coverage_modes.svg", Save: coverageChart("Modes captured", "modes", "modes", r,
 			plot.RefLine{Y: 8, Label: "all of ring-8"}, plot.RefLine{Y: 25, Label: "all of grid-25"}).Save},
-		picture{"coverage_hq.svg", coverageChart("High-quality samples (within 3σ of a mode)", "high quality", "fraction of samples", results, wgangp).Save},
-		picture{"coverage_reverse_kl.svg", coverageChart("Reverse KL of the mode histogram to uniform (0 is best)", "reverse KL", "nats", results, wgangp).Save})
-	for _, p := range pictures {
-		if err := p.save(env.Path(p.name)); err != nil {
-			return err
-		}
-	}
-	return nil
+		chapter.Picture{Name: "coverage_hq.svg", Save: coverageChart("High-quality samples (within 3σ of a mode)", "high quality", "fraction of samples", r).Save},
+		chapter.Picture{Name: "coverage_reverse_kl.svg", Save: coverageChart("Reverse KL of the mode histogram to uniform (0 is best)", "reverse KL", "nats", r).Save})
 }
 
 // coverageChart draws one coverage series over steps for the GAN on both
 // data sets and for the WGAN-GP reference.
-func coverageChart(title, series, ylabel string, results map[string]*gan.ToyResult, wgangp *gan.ToyResult, refs ...plot.RefLine) plot.LineChart {
+func coverageChart(title, series, ylabel string, r runs, refs ...plot.RefLine) plot.LineChart {
 	line := func(res *gan.ToyResult, name string) plot.Line {
 		l := res.History.Get(series).Line()
 		l.Name = name
@@ -236,9 +266,9 @@ func coverageChart(title, series, ylabel string, results map[string]*gan.ToyResu
 	return plot.LineChart{
 		Title: title, XLabel: "generator step", YLabel: ylabel,
 		Series: []plot.Line{
-			line(results["ring8"], "GAN, ring-8"),
-			line(results["grid25"], "GAN, grid-25"),
-			line(wgangp, "WGAN-GP, grid-25"),
+			line(r.ring8, "GAN, ring-8"),
+			line(r.grid25, "GAN, grid-25"),
+			line(r.wgangp, "WGAN-GP, grid-25"),
 		},
 		Refs: refs,
 	}

@@ -24,20 +24,21 @@
 //     correlation with the critic's estimate (critic_w1_correlation), and
 //     the distance at the start and the end (w1_start, w1_end).
 //  2. Clipping is a blunt tool: at the end most critic weights sit exactly
-//     at ±c (weights_at_clip_fraction), which the histogram shows.
+//     at ±c (weights_at_clip_fraction), which the histogram shows, and none
+//     is beyond (max_abs_weight ≤ c).
 //
 // Run it with
 //
 //	go run ./chapters/05-wgan
 //
-// and look in out/05-wgan/: samples.png (real samples dark green, generated
-// dark purple, over the critic's value: green high, purple low), w1.svg,
-// critic_estimate.svg, critic_weights.svg, losses.svg, and metrics.json.
+// and look in out/05-wgan/: samples.svg (real samples dark green, generated
+// samples orange, over the critic's value: green high, purple low), w1.svg,
+// critic_estimate.svg, critic_weights.svg, losses.svg, and metrics.json,
+// written last.
 // docs/05-wgan.md shows a default run.
 package main
 
 import (
-	"flag"
 	"fmt"
 	"math"
 	"math/rand/v2"
@@ -70,24 +71,39 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "05-wgan",
 	Defaults: chapter.Flags{Seed: 1, Steps: 1500},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
+	Outputs:  []string{"samples.svg", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{hidden: 64, batch: 64, nCritic: 5, boost: 100, clip: 0.01, lr: 5e-5, evalEvery: 50, evalN: 256}
-		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)")
-		fs.IntVar(&cfg.batch, "batch", cfg.batch, "batch size")
-		fs.IntVar(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)")
-		fs.Float64Var(&cfg.clip, "clip", cfg.clip, "weight clipping bound c")
-		fs.Float64Var(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate")
-		fs.IntVar(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations")
+		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)", 1)
+		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
+		fs.Int(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)", 1)
+		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c", chapter.Positive)
+		fs.Float(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate", chapter.Positive)
+		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
+}
+
+// memory estimates what a run takes: two networks of about 2·H² weights,
+// each with its gradient and RMSprop's average (and a copy for the
+// histogram); the activations of a batch, an evaluation and the critic's
+// 80 × 80 picture (about 7 layers of H numbers per sample, kept for the
+// backward pass); the exact W₁'s cost matrix, evalN²; the history.
+func memory(cfg config, steps int) []chapter.Need {
+	h := float64(cfg.hidden)
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d)", cfg.hidden), Bytes: 2 * 2 * h * h * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-hidden %d × -batch %d)", cfg.hidden, cfg.batch), Bytes: 7 * 4 * h * float64(cfg.batch) * 8},
+		{What: fmt.Sprintf("an evaluation's activations (-hidden %d)", cfg.hidden), Bytes: 7 * 4 * h * float64(cfg.evalN+80*80) * 8},
+		{What: "the exact W₁'s cost matrix", Bytes: 2 * float64(cfg.evalN) * float64(cfg.evalN) * 8},
+		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 4 * 16},
+	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(env chapter.Env, cfg config) error {
-	if cfg.hidden < 1 || cfg.batch < 1 || cfg.clip <= 0 || cfg.lr <= 0 || cfg.evalEvery < 1 {
-		return fmt.Errorf("-hidden, -batch, -clip, -lr and -eval-every must be positive")
-	}
 	r := rand.New(rand.NewPCG(env.Seed, 5))
 
 	// ---- 1. Data --------------------------------------------------------------
@@ -117,7 +133,7 @@ func run(env chapter.Env, cfg config) error {
 	// Each step: n_critic critic updates, each followed by clipping, then one
 	// generator update against the critic.
 	noise := func() *autograd.Var { return autograd.Const(tensor.RandN(r, cfg.batch, 2)) } // (B, Z)
-	step := func(i int) []gan.Scalar {
+	step := func(i int) []gan.Quantity {
 		var lossC *autograd.Var
 		for range criticSteps(i, cfg) {
 			real := autograd.Const(target.Sample(r, cfg.batch)) // (B, 2)
@@ -129,33 +145,36 @@ func run(env chapter.Env, cfg config) error {
 			optC.Step()
 			gan.ClipWeights(criticParams, cfg.clip)
 		}
-		optG.ZeroGrad()
-		lossG := loss.G(nil, critic.Forward(G.Forward(noise()))) // −E f(G(z))
-		lossG.Backward()
-		optG.Step()
-		return []gan.Scalar{{Name: "critic loss", Value: lossC.Item()}, {Name: "generator loss", Value: lossG.Item()}}
+		var lossG *autograd.Var
+		gan.Frozen(critic, func() { // G's loss leaves no gradient in the critic's weights
+			optG.ZeroGrad()
+			lossG = loss.G(nil, critic.Forward(G.Forward(noise()))) // −E f(G(z))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []gan.Quantity{{Name: "critic loss", Value: lossC.Item()}, {Name: "generator loss", Value: lossG.Item()}}
 	}
 
 	// ---- 4. Evaluation --------------------------------------------------------
 	// The exact W₁ between evalN generated and evalN real samples, and the
 	// critic's own estimate E f(real) − E f(fake) on the same samples.
 	var lastFake *tensor.Tensor
-	eval := func(int) []gan.Scalar {
+	eval := func(int) []gan.Quantity {
 		var estimate float64
 		autograd.NoGrad(func() {
 			fake := G.Forward(evalZ)
 			lastFake = fake.Value
 			estimate = -loss.D(critic.Forward(autograd.Const(evalReal)), critic.Forward(fake)).Item()
 		})
-		return []gan.Scalar{
+		return []gan.Quantity{
 			{Name: "W1", Value: metrics.W1Exact(lastFake, evalReal)},
 			{Name: "critic estimate", Value: estimate},
 		}
 	}
 	startW1 := eval(0)[0].Value
 
-	loop := gan.Loop{Name: "05-wgan", Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr,
-		Watch: append(layers.Vars(G), criticParams...)}
+	loop := gan.Loop{Name: "WGAN " + target.Name, Steps: env.Steps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context,
+		Watch: map[string]layers.Module{"G": G, "critic": critic}}
 	history, err := loop.Run(step, eval)
 	if err != nil {
 		return err
@@ -170,52 +189,50 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("critic_w1_correlation", metrics.Pearson(est.Values, w1.Values))
 	m.Set("critic_estimate_end", est.Last())
 	m.Set("weights_at_clip_fraction", atClip(criticParams, cfg.clip))
+	m.Set("max_abs_weight", maxAbs(criticParams))
 	m.Set("evaluations", float64(len(w1.Values)))
 	chapter.PrintTable(env.Stdout, "05-wgan: weight-clipped WGAN on 8 Gaussians", &m)
-	if err := env.WriteJSON(&m); err != nil {
-		return err
-	}
 
 	// ---- 6. Pictures ----------------------------------------------------------
 	window := plot.FitWindow(0.3, gan.Points(evalReal), gan.Points(lastFake)).Square()
+	field := gan.Field(critic.Forward, window, 80, 80, 0, 0)
+	field.Label = "critic value f(x)"
 	centers := make([]plot.Point, len(target.Centers))
 	for i, c := range target.Centers {
 		centers[i] = plot.Point{X: c[0], Y: c[1]}
 	}
-	pictures := []struct {
-		name string
-		save func(string) error
-	}{
-		{"samples.png", plot.Scatter{
-			Window: window,
-			Field:  gan.Field(critic.Forward, window, 80, 80, 0, 0),
+	err = env.SavePictures(
+		chapter.Picture{Name: "samples.svg", Save: plot.Scatter{
+			Window: window, Title: fmt.Sprintf("WGAN on 8 Gaussians after %d steps", env.Steps), XLabel: "x₁", YLabel: "x₂",
+			Field:  field,
 			Layers: []plot.Dots{plot.Real(gan.Points(evalReal)), plot.Generated(gan.Points(lastFake)), plot.Modes(centers)},
 		}.Save},
-		{"w1.svg", plot.LineChart{
+		chapter.Picture{Name: "w1.svg", Save: plot.LineChart{
 			Title: "Exact W₁ between generated and real samples", XLabel: "generator step", YLabel: "W₁",
 			Series: []plot.Line{w1.Line()},
 			Refs:   []plot.RefLine{{Y: w1Floor, Label: "floor (real vs real)"}},
 		}.Save},
-		{"critic_estimate.svg", plot.LineChart{
+		chapter.Picture{Name: "critic_estimate.svg", Save: plot.LineChart{
 			Title: "The critic's estimate E f(real) − E f(fake)", XLabel: "generator step", YLabel: "estimate",
 			Series: []plot.Line{est.Line()},
 		}.Save},
-		{"losses.svg", plot.LineChart{
+		chapter.Picture{Name: "losses.svg", Save: plot.LineChart{
 			Title: "Training losses", XLabel: "generator step", YLabel: "loss",
 			Series: []plot.Line{history.Get("critic loss").Line(), history.Get("generator loss").Line()},
 		}.Save},
-		{"critic_weights.svg", plot.Histogram{
-			Title: "Critic weights after training", XLabel: "weight", YLabel: "count",
-			Values: weightValues(criticParams), Bins: 41, Min: -1.05 * cfg.clip, Max: 1.05 * cfg.clip,
+		chapter.Picture{Name: "critic_weights.svg", Save: plot.Histogram{
+			// 40 bins over exactly [−c, c]: the weights clipping put at ±c
+			// fall into the outermost bins, inside the dashed lines.
+			Title:  fmt.Sprintf("Critic weights after training: %.0f %% sit at ±c", 100*atClip(criticParams, cfg.clip)),
+			XLabel: "weight", YLabel: "count",
+			Values: weightValues(criticParams), Bins: 40, Min: -cfg.clip, Max: cfg.clip,
 			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
 		}.Save},
+	)
+	if err != nil {
+		return err
 	}
-	for _, p := range pictures {
-		if err := p.save(env.Path(p.name)); err != nil {
-			return err
-		}
-	}
-	return nil
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 // criticSteps is the schedule of the paper's code: many critic updates
@@ -237,14 +254,25 @@ func weightValues(params []*autograd.Var) []float64 {
 	return all
 }
 
-// atClip is the fraction of critic parameters sitting at ±c.
+// atClip is the fraction of critic parameters sitting exactly at ±c, where
+// clipping put them (ClipWeights writes c itself).
 func atClip(params []*autograd.Var, c float64) float64 {
 	all := weightValues(params)
 	n := 0
 	for _, v := range all {
-		if math.Abs(v) >= c {
+		if math.Abs(v) == c {
 			n++
 		}
 	}
 	return float64(n) / float64(len(all))
+}
+
+// maxAbs is the largest |w| over the critic's parameters: at most c while
+// clipping works.
+func maxAbs(params []*autograd.Var) float64 {
+	m := 0.0
+	for _, v := range weightValues(params) {
+		m = math.Max(m, math.Abs(v))
+	}
+	return m
 }

@@ -24,14 +24,17 @@ func TestShortRunWritesEverything(t *testing.T) {
 		assert.Contains(t, m, name)
 	}
 	assert.Equal(t, 4.0, m["evaluations"])
-	for _, f := range []string{"samples.png", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"} {
+	for _, f := range []string{"samples.svg", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"} {
 		info, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)
 	}
-	// Clipping holds every weight inside [−c, c]; at least some reach it.
+	// Clipping holds every weight inside [−c, c]; some sit exactly at ±c.
+	assert.LessOrEqual(t, m["max_abs_weight"], 0.01)
 	assert.Greater(t, m["weights_at_clip_fraction"], 0.0)
 	assert.LessOrEqual(t, m["weights_at_clip_fraction"], 1.0)
+	// The critic has learned to score real samples above generated ones.
+	assert.Greater(t, m["critic_estimate_end"], 0.0)
 }
 
 func TestDeterministic(t *testing.T) {
@@ -40,5 +43,33 @@ func TestDeterministic(t *testing.T) {
 
 func TestBadFlags(t *testing.T) {
 	chaptertest.BadFlags(t, spec,
-		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"})
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-lr", "NaN"}, Want: "05-wgan: -lr must be positive and finite, got NaN\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "Inf"}, Want: "05-wgan: -clip must be positive and finite, got +Inf\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "0"}, Want: "05-wgan: -clip must be positive and finite, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-hidden", "1000000"}, Want: "05-wgan: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "05-wgan: these flags need about …"},
+	)
+	chaptertest.EveryFlag(t, spec)
+}
+
+func TestInterrupted(t *testing.T) {
+	chaptertest.Interrupted(t, spec, "-steps", "30", "-eval-every", "5", "-hidden", "16")
+}
+
+// The paper's schedule: boost updates in the first 25 steps and every
+// 500th, n_critic otherwise.
+func TestCriticSteps(t *testing.T) {
+	cfg := config{nCritic: 5, boost: 100}
+	for step, want := range map[int]int{1: 100, 25: 100, 26: 5, 499: 5, 500: 100, 501: 5, 1000: 100} {
+		assert.Equal(t, want, criticSteps(step, cfg), "step %d", step)
+	}
+	cfg.boost = 1 // never fewer than n_critic
+	assert.Equal(t, 5, criticSteps(1, cfg))
+}
+
+// A -clip of another size is the bound the weights keep.
+func TestClipFlagIsTheBound(t *testing.T) {
+	m, _ := runChapter(t, "-steps", "3", "-eval-every", "3", "-hidden", "8", "-boost", "5", "-clip", "0.003")
+	assert.Equal(t, 0.003, m["max_abs_weight"])
 }

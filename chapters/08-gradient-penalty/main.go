@@ -20,8 +20,10 @@
 // θ needs the gradient of a gradient, ∂/∂θ ‖∇ₓ̂ f(x̂; θ)‖. gan.GradientPenalty
 // gets ∇ₓ̂ f from autograd.Grad with createGraph = true: the backward pass is
 // itself recorded as a graph of ordinary differentiable operations, and the
-// critic's loss.Backward() differentiates through it (double
-// backpropagation).
+// critic's lossC.Backward() differentiates through it (double
+// backpropagation). The three games below (part 1) are written out step by
+// step; gan.ToyRun only supplies what keeps the comparison fair: the same
+// initial weights, batches, learning-rate schedule and evaluation.
 //
 // This program trains, with the same budget (steps, batch, hidden width,
 // learning-rate scaling, seed) on grid-25 (PacGAN's 25 modes at
@@ -41,24 +43,26 @@
 //
 //	go run ./chapters/08-gradient-penalty
 //
-// and look in out/08-gradient-penalty/: grid25_*.png and gaussians8_*.png
+// and look in out/08-gradient-penalty/: grid25_*.svg and gaussians8_*.svg
 // (real samples dark green under black rings at the modes, generated
 // samples orange; behind them the critic's value, purple low to green
 // high, or DRAGAN's probability of "real", white at ½), modes_over_time.svg,
-// grad_norm_over_time.svg, grad_norm_hist.svg, and metrics.json.
+// grad_norm_over_time.svg, grad_norm_hist.svg, and metrics.json, written
+// last.
 package main
 
 import (
-	"flag"
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 
+	"ganbook/autograd"
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
 	"ganbook/gan/plot"
+	"ganbook/layers"
+	"ganbook/layers/optim"
 )
 
 // config holds the chapter's own settings: the shared toy budget (batch,
@@ -73,88 +77,201 @@ type config struct {
 var spec = chapter.Spec{
 	Name:     "08-gradient-penalty",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
-	Setup: func(fs *flag.FlagSet) func(chapter.Env) error {
-		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: gan.DRAGANRecipe().Lambda, g8Steps: 600}
+	Outputs: []string{"grid25_wgangp.svg", "grid25_dragan.svg", "grid25_clip.svg",
+		"gaussians8_wgangp.svg", "gaussians8_dragan.svg", "gaussians8_clip.svg",
+		"modes_over_time.svg", "grad_norm_over_time.svg", "grad_norm_hist.svg"},
+	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
+		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: 10, g8Steps: 600}
 		cfg.budget.RegisterFlags(fs)
-		fs.Float64Var(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ")
-		fs.IntVar(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians")
+		fs.Float(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ", chapter.NonNegative)
+		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(max(f.Steps, cfg.g8Steps), 6) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
-// method is one way of keeping the critic in check, as trained here.
+// ---- 1. The three games ------------------------------------------------------------
+//
+// Each game is called once with the run's fresh networks t.G and t.D to
+// build its optimizers, and returns its step: the critic's (or
+// discriminator's) updates, then one generator update. t.Real() and
+// t.Fake() draw a fresh real batch and a generated one, (B, 2) each; the
+// generated one carries no graph back into G. In every game the
+// generator's update runs with D frozen (gan.Frozen), so that G's loss,
+// which runs through D, leaves no gradient in D's weights.
+
+// wgangp is WGAN-GP (arXiv 1704.00028): the Wasserstein loss plus
+// λ·E[(‖∇f(x̂)‖ − 1)²] at interpolates x̂ between real and generated
+// samples, five critic updates per generator update, Adam with lr 10⁻⁴ and
+// β = (0.5, 0.9) as in the paper's toy code. gan.WGANGP is the same game,
+// for chapter 01's reference; TestWGANGPIsTheLibraryGame keeps them equal.
+func wgangp(lambda float64) gan.Game {
+	return func(t *gan.Toy) func(int) []gan.Quantity {
+		optC := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.5, 0.9)
+		optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.5, 0.9)
+		loss := gan.Wasserstein{}
+		return func(i int) []gan.Quantity {
+			optC.SetLR(t.LR(1e-4, i))
+			optG.SetLR(t.LR(1e-4, i))
+			var lossC *autograd.Var
+			for range 5 {
+				real, fake := t.Real(), t.Fake()
+				lossC = loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E f(x̃) − E f(x)
+				// gp = E (‖∇f(x̂)‖ − 1)², built with autograd.Grad(…, createGraph = true):
+				// lossC.Backward() below differentiates through that gradient.
+				gp, norms := gan.GradientPenalty(t.D.Forward, real, fake, t.R)
+				lossC = autograd.Add(lossC, autograd.Scale(gp, lambda))
+				optC.ZeroGrad()
+				lossC.Backward()
+				optC.Step()
+				t.RecordNorms(norms) // ‖∇f(x̂)‖ per sample, (B)
+			}
+			var lossG *autograd.Var
+			gan.Frozen(t.D, func() {
+				optG.ZeroGrad()
+				lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // −E f(G(z))
+				lossG.Backward()
+				optG.Step()
+			})
+			return []gan.Quantity{{Name: "D loss", Value: lossC.Item()}, {Name: "G loss", Value: lossG.Item()}}
+		}
+	}
+}
+
+// dragan is DRAGAN (arXiv 1705.07215): the non-saturating loss plus
+// λ·E[(‖∇D(x̂)‖ − 1)²] at points x̂ scattered around the real samples, by
+// up to c·std(x) = 0.5·std(x), one discriminator update per generator
+// update, Adam with lr 10⁻⁴ and β = (0.5, 0.9).
+func dragan(lambda float64) gan.Game {
+	const c = 0.5
+	return func(t *gan.Toy) func(int) []gan.Quantity {
+		optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.5, 0.9)
+		optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.5, 0.9)
+		loss := gan.NonSaturating{}
+		return func(i int) []gan.Quantity {
+			optD.SetLR(t.LR(1e-4, i))
+			optG.SetLR(t.LR(1e-4, i))
+			real, fake := t.Real(), t.Fake()
+			lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
+			gp, norms := gan.DRAGANPenalty(t.D.Forward, real, c, t.R)                             // E (‖∇ℓ(x̂)‖ − 1)² near the reals
+			lossD = autograd.Add(lossD, autograd.Scale(gp, lambda))
+			optD.ZeroGrad()
+			lossD.Backward()
+			optD.Step()
+			t.RecordNorms(norms)
+
+			var lossG *autograd.Var
+			gan.Frozen(t.D, func() {
+				optG.ZeroGrad()
+				lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // E softplus(−ℓ(G(z)))
+				lossG.Backward()
+				optG.Step()
+			})
+			return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
+		}
+	}
+}
+
+// clip is the original WGAN (arXiv 1701.07875), chapter 05's game: the
+// Wasserstein loss, the critic's weights clipped to ±0.01 after every
+// update, five critic updates per generator update, RMSprop with lr
+// 5·10⁻⁵. It trains on no gradient norm, but measures ‖∇f(x̂)‖ at WGAN-GP's
+// interpolates before its last critic update of each step, from a random
+// stream of their own (t.Monitor), so that watching changes nothing.
+func clip() gan.Game {
+	const c = 0.01
+	return func(t *gan.Toy) func(int) []gan.Quantity {
+		criticParams := layers.Vars(t.D)
+		gan.ClipWeights(criticParams, c) // start inside the constraint
+		optC := optim.NewRMSprop(criticParams, t.LR(5e-5, 1))
+		optG := optim.NewRMSprop(layers.Vars(t.G), t.LR(5e-5, 1))
+		loss := gan.Wasserstein{}
+		return func(i int) []gan.Quantity {
+			optC.SetLR(t.LR(5e-5, i))
+			optG.SetLR(t.LR(5e-5, i))
+			var lossC *autograd.Var
+			for k := range 5 {
+				real, fake := t.Real(), t.Fake()
+				lossC = loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E f(x̃) − E f(x)
+				if k == 4 {
+					t.RecordNorms(gan.InterpolationNorms(t.D.Forward, real, fake, t.Monitor))
+				}
+				optC.ZeroGrad()
+				lossC.Backward()
+				optC.Step()
+				gan.ClipWeights(criticParams, c) // every weight back into [−c, c]
+			}
+			var lossG *autograd.Var
+			gan.Frozen(t.D, func() {
+				optG.ZeroGrad()
+				lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // −E f(G(z))
+				lossG.Backward()
+				optG.Step()
+			})
+			return []gan.Quantity{{Name: "D loss", Value: lossC.Item()}, {Name: "G loss", Value: lossG.Item()}}
+		}
+	}
+}
+
+// method is one of the three games as this chapter runs it.
 type method struct {
 	key         string // "wgangp", "dragan", "clip": metric and file names
-	label       string // for charts
+	label       string // for charts and the progress bar
 	probability bool   // D is a classifier: picture σ(D) rather than raw scores
-	experiment  func(m *data.Mixture, steps int) gan.ToyExperiment
+	game        gan.Game
+	networks    gan.Networks
+}
+
+// dataset is one mixture, with its short name for metrics and files and
+// the length of its runs.
+type dataset struct {
+	key     string // "grid25", "gaussians8"
+	mixture *data.Mixture
+	steps   int
 }
 
 func run(env chapter.Env, cfg config) error {
-	if err := cfg.budget.Check(); err != nil {
-		return err
-	}
-	if !(cfg.draganLambda >= 0) || math.IsInf(cfg.draganLambda, 1) {
-		return fmt.Errorf("-dragan-lambda must be non-negative and finite, got %g", cfg.draganLambda)
-	}
-	if cfg.g8Steps < 1 {
-		return fmt.Errorf("-g8-steps must be at least 1, got %d", cfg.g8Steps)
-	}
 	b := cfg.budget
-	dragan := gan.DRAGANRecipe()
-	dragan.Lambda = cfg.draganLambda
 
-	// ---- 1. The three methods -------------------------------------------------------
-	// WGAN-GP is the experiment chapter 01 quotes as its reference. DRAGAN
-	// is chapter 01's GAN (same networks) with the penalty added. Clipping
-	// uses WGAN-GP's networks; its gradient norms at WGAN-GP's interpolates
-	// are measured without training on them.
+	// WGAN-GP and clipping use WGAN-GP's toy networks; DRAGAN, a classifier
+	// GAN with a penalty, uses the networks of chapter 01's GAN, so that
+	// the two differ by the penalty alone.
 	methods := []method{
-		{"wgangp", "WGAN-GP", false, func(m *data.Mixture, steps int) gan.ToyExperiment {
-			return b.WGANGPExperiment(m, env.Seed, steps)
-		}},
-		{"dragan", "DRAGAN", true, func(m *data.Mixture, steps int) gan.ToyExperiment {
-			return b.Experiment(dragan, b.PacGAN(), m, env.Seed, steps)
-		}},
-		{"clip", "WGAN-clip", false, func(m *data.Mixture, steps int) gan.ToyExperiment {
-			e := b.Experiment(gan.WeightClippingRecipe(), b.WGANGP(), m, env.Seed, steps)
-			e.MonitorNorms = true
-			return e
-		}},
+		{"wgangp", "WGAN-GP", false, wgangp(b.Lambda), b.WGANGP()},
+		{"dragan", "DRAGAN", true, dragan(cfg.draganLambda), b.PacGAN()},
+		{"clip", "WGAN-clip", false, clip(), b.WGANGP()},
 	}
 
-	// ---- 2. Training on grid-25 and on the 8 Gaussians --------------------------------
-	sets := []struct {
-		key     string
-		mixture *data.Mixture
-		steps   int
-	}{{"grid25", data.Grid25(), env.Steps}, {"gaussians8", data.Gaussians8(), cfg.g8Steps}}
-	results := map[string]*gan.ToyResult{} // by "method_set"
-	for _, set := range sets {
+	// ---- 2. Training on grid-25 and on the 8 Gaussians ------------------------------
+	sets := []dataset{{"grid25", data.Grid25(), env.Steps}, {"gaussians8", data.Gaussians8(), cfg.g8Steps}}
+	results := make([][]*gan.ToyResult, len(sets)) // [set][method]
+	for s, set := range sets {
 		for _, meth := range methods {
-			exp := meth.experiment(set.mixture, set.steps)
-			exp.Progress = env.Stderr
-			res, err := exp.Run()
+			res, err := gan.ToyRun{
+				Name: meth.label + " " + set.mixture.Name, Game: meth.game, Networks: meth.networks,
+				Data: set.mixture, Budget: b, Seed: env.Seed, Steps: set.steps, Progress: env.Stderr, Context: env.Context,
+			}.Run()
 			if err != nil {
-				return fmt.Errorf("%s on %s: %w", meth.label, set.mixture.Name, err)
+				return err
 			}
-			results[meth.key+"_"+set.key] = res
+			results[s] = append(results[s], res)
 		}
 	}
+	grid := results[0]
+	wgangpGrid := grid[0]
 
-	// ---- 3. Results ---------------------------------------------------------------------
+	// ---- 3. Results -------------------------------------------------------------------
 	// gp_grad_norm_mean: the mean of every per-sample norm that
 	// gan.GradientPenalty returned during WGAN-GP's last evaluation window
 	// on grid-25 (its last EvalEvery steps × 5 critic updates × batch).
 	var m chapter.Metrics
-	wgangp := results["wgangp_grid25"]
-	m.Set("gp_grad_norm_mean", wgangp.MeanWindowNorm())
-	m.Set("gp_grad_norm_count", float64(len(wgangp.WindowNorms)))
-	for _, set := range sets {
-		for _, meth := range methods {
-			c := results[meth.key+"_"+set.key].FinalCoverage()
+	m.Set("gp_grad_norm_mean", wgangpGrid.MeanWindowNorm())
+	m.Set("gp_grad_norm_count", float64(len(wgangpGrid.WindowNorms)))
+	for s, set := range sets {
+		for k, meth := range methods {
+			c := results[s][k].FinalCoverage()
 			name := meth.key + "_" + set.key
 			m.Set(name+"_modes", float64(c.Modes))
 			m.Set(name+"_hq", c.HighQuality)
@@ -166,57 +283,48 @@ func run(env chapter.Env, cfg config) error {
 	uniform := gan.UniformCoverage(data.Grid25(), b.EvalSamples, env.Seed)
 	m.Set("uniform_grid25_modes", float64(uniform.Modes))
 	m.Set("uniform_grid25_hq", uniform.HighQuality)
-	m.Set("dragan_grad_norm_mean", results["dragan_grid25"].MeanWindowNorm())
-	m.Set("clip_grad_norm_mean", results["clip_grid25"].MeanWindowNorm())
+	m.Set("dragan_grad_norm_mean", grid[1].MeanWindowNorm())
+	m.Set("clip_grad_norm_mean", grid[2].MeanWindowNorm())
 	m.Set("steps", float64(env.Steps))
 	m.Set("g8_steps", float64(cfg.g8Steps))
 	chapter.PrintTable(env.Stdout, "08-gradient-penalty: WGAN-GP and DRAGAN against weight clipping", &m)
-	if err := env.WriteJSON(&m); err != nil {
-		return err
-	}
 
 	// ---- 4. Pictures --------------------------------------------------------------------
-	type picture struct {
-		name string
-		save func(string) error
-	}
-	var pictures []picture
-	for _, set := range sets {
+	var pictures []chapter.Picture
+	for s, set := range sets {
 		real := set.mixture.Sample(rand.New(rand.NewPCG(env.Seed, 101)), 500)
-		for _, meth := range methods {
-			res := results[meth.key+"_"+set.key]
-			pictures = append(pictures, picture{set.key + "_" + meth.key + ".png",
-				gan.ToyScatter(res, set.mixture, real, meth.probability).Save})
+		for k, meth := range methods {
+			res := results[s][k]
+			title := fmt.Sprintf("%s on %s after %d steps", meth.label, set.mixture.Name, set.steps)
+			pictures = append(pictures, chapter.Picture{Name: set.key + "_" + meth.key + ".svg",
+				Save: gan.ToyScatter(title, res.D, res.Samples, set.mixture, real, meth.probability).Save})
 		}
 	}
 	var modes, norms []plot.Line
-	for _, meth := range methods {
-		res := results[meth.key+"_grid25"]
-		modes = append(modes, named(res.History.Get("modes").Line(), meth.label))
-		norms = append(norms, named(windowMeans(res.History.Get("grad norm"), b.EvalEvery), meth.label))
+	for k, meth := range methods {
+		modes = append(modes, named(grid[k].History.Get("modes").Line(), meth.label))
+		norms = append(norms, named(windowMeans(grid[k].History.Get("grad norm"), b.EvalEvery), meth.label))
 	}
 	pictures = append(pictures,
-		picture{"modes_over_time.svg", plot.LineChart{
+		chapter.Picture{Name: "modes_over_time.svg", Save: plot.LineChart{
 			Title: "Modes of grid-25 captured", XLabel: "generator step", YLabel: "modes",
-			YRange: [2]float64{0, 36}, // room for the legend above the lines
+			YRange: [2]float64{0, 28},
 			Series: modes, Refs: []plot.RefLine{{Y: 25, Label: "all 25"},
 				{Y: float64(uniform.Modes), Label: "uniform noise over the square"}},
 		}.Save},
-		picture{"grad_norm_over_time.svg", plot.LineChart{
+		chapter.Picture{Name: "grad_norm_over_time.svg", Save: plot.LineChart{
 			Title: "Mean ‖∇D(x̂)‖ at the penalised points, per evaluation window", XLabel: "generator step",
 			YLabel: "gradient norm", LogY: true, Series: norms, Refs: []plot.RefLine{{Y: 1, Label: "1"}},
 		}.Save},
-		picture{"grad_norm_hist.svg", plot.Histogram{
-			Title:  fmt.Sprintf("WGAN-GP: the %d gradient norms of the last window", len(wgangp.WindowNorms)),
-			XLabel: "‖∇D(x̂)‖", YLabel: "count", Values: wgangp.WindowNorms, Bins: 40,
+		chapter.Picture{Name: "grad_norm_hist.svg", Save: plot.Histogram{
+			Title:  fmt.Sprintf("WGAN-GP: the %d gradient norms of the last window", len(wgangpGrid.WindowNorms)),
+			XLabel: "‖∇D(x̂)‖", YLabel: "count", Values: wgangpGrid.WindowNorms, Bins: 40,
 			Markers: []plot.Marker{{X: 1, Label: "1"}},
 		}.Save})
-	for _, p := range pictures {
-		if err := p.save(env.Path(p.name)); err != nil {
-			return err
-		}
+	if err := env.SavePictures(pictures...); err != nil {
+		return err
 	}
-	return nil
+	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
 func named(l plot.Line, name string) plot.Line {

@@ -39,8 +39,8 @@ func TestShortRunWritesEverything(t *testing.T) {
 	// The last window holds steps 5 and 6: 2 steps × 5 critic updates × batch 8.
 	assert.Equal(t, 80.0, m["gp_grad_norm_count"])
 	assert.Greater(t, m["gp_grad_norm_mean"], 0.0)
-	for _, f := range []string{"grid25_wgangp.png", "grid25_dragan.png", "grid25_clip.png", "gaussians8_wgangp.png",
-		"gaussians8_dragan.png", "gaussians8_clip.png", "modes_over_time.svg", "grad_norm_over_time.svg",
+	for _, f := range []string{"grid25_wgangp.svg", "grid25_dragan.svg", "grid25_clip.svg", "gaussians8_wgangp.svg",
+		"gaussians8_dragan.svg", "gaussians8_clip.svg", "modes_over_time.svg", "grad_norm_over_time.svg",
 		"grad_norm_hist.svg"} {
 		info, err := os.Stat(filepath.Join(out, f))
 		require.NoError(t, err, f)
@@ -66,5 +66,11 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-lambda", "-1"}, Want: "08-gradient-penalty: -lambda must be non-negative and finite, got -1\n"},
 		chaptertest.BadValue{Args: []string{"-dragan-lambda", "-1"}, Want: "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got -1\n"},
 		chaptertest.BadValue{Args: []string{"-eval-every", "0"}, Want: "08-gradient-penalty: -eval-every must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-dragan-lambda", "Inf"}, Want: "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got +Inf\n"},
+		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "08-gradient-penalty: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-g8-steps", "1e12"}, Want: "08-gradient-penalty: these flags need about …"},
 	)
+	chaptertest.EveryFlag(t, spec)
 }
+
+func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }

@@ -3,21 +3,39 @@
 // metrics.json, a flat JSON object of the numbers the table shows.
 //
 // A chapter's main is one line, os.Exit(chapter.Main(...)), and the work is
-// a Run function that tests call with a small -steps.
+// a function of an Env that tests run with a small -steps. Main does what
+// every chapter must do the same way:
+//
+//  1. It checks every flag (each registered with the values it accepts,
+//     see FlagSet) and the memory the run would need, and answers a bad one
+//     with one line naming the flag and the value, before anything is
+//     created, trained or written.
+//  2. It makes sure -out is a folder it can write in, then removes what an
+//     earlier run of the chapter left there (metrics.json first, then the
+//     files matching Spec.Outputs), so that a folder never mixes two runs.
+//  3. It runs the chapter. metrics.json is written last, as the mark of a
+//     finished run: a folder without it holds an interrupted or failed run.
+//  4. Ctrl-C stops the run at the next step boundary (through
+//     Env.Context), removes any half-written temporary file, says where it
+//     stopped and exits with status 130. A second Ctrl-C ends the program
+//     at once.
 package chapter
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"flag"
 	"fmt"
 	"io"
 	"math"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime/debug"
 	"strconv"
 	"strings"
+	"syscall"
 
 	"ganbook/layers/atomicfile"
 )
@@ -29,11 +47,20 @@ type Flags struct {
 	Out   string // output folder
 }
 
-// Env is what a running chapter is given: its parsed flags and where to write.
+// Env is what a running chapter is given: its parsed flags, where to write,
+// and the context that Ctrl-C cancels.
 type Env struct {
 	Flags
-	Stdout io.Writer // the results table
-	Stderr io.Writer // progress
+	Stdout  io.Writer // the results table
+	Stderr  io.Writer // progress
+	Context context.Context
+	out     *outputs
+}
+
+// outputs is what an Env knows of the files it may write.
+type outputs struct {
+	patterns []string // Spec.Outputs
+	finished bool     // metrics.json is written
 }
 
 // Spec describes a chapter to Main.
@@ -42,83 +69,256 @@ type Env struct {
 // and returns the function that runs the chapter with it, so that every
 // call of Main starts from the defaults:
 //
-//	func setup(fs *flag.FlagSet) func(chapter.Env) error {
+//	func setup(fs *chapter.FlagSet) func(chapter.Env) error {
 //		cfg := defaults()
-//		fs.IntVar(&cfg.hidden, "hidden", cfg.hidden, "hidden units")
+//		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units", 1)
+//		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f) })
 //		return func(env chapter.Env) error { return run(env, cfg) }
 //	}
 type Spec struct {
-	Name     string                                     // e.g. "05-wgan"
-	Defaults Flags                                      // the default flags (Out may be empty: out/Name)
-	Setup    func(fs *flag.FlagSet) func(env Env) error // the chapter's flags and body
+	Name     string // e.g. "05-wgan"
+	Defaults Flags  // the default flags (Out may be empty: out/Name)
+	// Outputs are the names of the files the chapter writes besides
+	// metrics.json, as patterns of path.Match ("samples.svg",
+	// "ring8_step_*.svg"). Env.Path refuses any other name, and Main
+	// removes the files that match before a run, so make them narrow: they
+	// are matched in a folder the user chose.
+	Outputs []string
+	Setup   func(fs *FlagSet) func(env Env) error // the chapter's flags and body
 }
 
-// Main parses args, prepares the output folder and runs the chapter. It
-// returns the process exit code: 0 on success, 2 for bad usage (an unknown
-// flag: usage is printed), 1 for anything else, with one line on stderr
-// saying what went wrong.
+// Exit statuses of Main.
+const (
+	ExitOK          = 0
+	ExitFailed      = 1   // a bad flag value, a run that failed or diverged
+	ExitUsage       = 2   // an unknown flag or argument: usage is printed
+	ExitInterrupted = 130 // Ctrl-C, as shells report SIGINT
+)
+
+// Main parses args, checks them, prepares the output folder and runs the
+// chapter; Ctrl-C (SIGINT) and SIGTERM cancel Env.Context. It returns the
+// process exit status (ExitOK, ExitFailed, ExitUsage, ExitInterrupted),
+// with one line on stderr saying what went wrong.
 func Main(spec Spec, args []string, stdout, stderr io.Writer) int {
+	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
+	defer stop()
+	go func() {
+		<-ctx.Done()
+		stop() // from now on a second Ctrl-C ends the program at once
+	}()
+	return Run(ctx, spec, args, stdout, stderr)
+}
+
+// Run is Main with a context of the caller's (Main's cancels on Ctrl-C):
+// what tests call.
+func Run(ctx context.Context, spec Spec, args []string, stdout, stderr io.Writer) int {
 	// Training allocates many short-lived tensors; collecting garbage less
-	// often (at 4× the live heap instead of 2×) saves a quarter of the time
-	// of the toy chapters and changes no result.
+	// often (GOGC 400: when the heap reaches 5× the live data instead of 2×)
+	// saves a quarter of the time of the toy chapters and changes no result.
 	defer debug.SetGCPercent(debug.SetGCPercent(400))
 	env, run, err := Parse(spec, args, stdout, stderr)
 	if errors.Is(err, flag.ErrHelp) {
-		return 0
+		return ExitOK
 	}
 	if err != nil {
 		var usage usageError
 		if errors.As(err, &usage) {
-			return 2
+			return ExitUsage
 		}
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
-		return 1
+		return ExitFailed
 	}
-	if err := run(env); err != nil {
+	if err := prepareOut(env.Out, spec.Outputs); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
-		return 1
+		return ExitFailed
 	}
-	return 0
+	env.Context = ctx
+	err = run(env)
+	if err != nil {
+		removeTemporary(env.Out, spec.Outputs)
+	}
+	switch {
+	case err == nil && !env.out.finished:
+		fmt.Fprintf(stderr, "%s: the chapter finished without writing metrics.json\n", spec.Name)
+		return ExitFailed
+	case err == nil:
+		return ExitOK
+	case errors.Is(err, context.Canceled):
+		fmt.Fprintf(stderr, "%s: %v; %s holds no metrics.json: this run is incomplete\n", spec.Name, err, env.Out)
+		return ExitInterrupted
+	}
+	fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
+	return ExitFailed
 }
 
 type usageError struct{ error }
 
-// Parse reads the flags, checks them, creates the output folder and
-// returns the environment and the chapter's body, ready to run.
+// Parse reads the flags and checks them all, and the memory the run would
+// need, without creating or writing anything. It returns the environment
+// and the chapter's body, ready to run once the output folder is prepared.
 func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, func(Env) error, error) {
+	env, fs := newFlagSet(spec, stdout, stderr)
+	run := spec.Setup(fs)
+	if err := fs.fs.Parse(args); err != nil {
+		if errors.Is(err, flag.ErrHelp) {
+			return *env, nil, err
+		}
+		return *env, nil, usageError{err}
+	}
+	if fs.fs.NArg() > 0 {
+		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.fs.Arg(0))
+		fs.fs.Usage()
+		return *env, nil, usageError{fmt.Errorf("unexpected argument %q", fs.fs.Arg(0))}
+	}
+	if strings.TrimSpace(env.Out) == "" {
+		return *env, nil, fmt.Errorf("-out must name a folder, got %q", env.Out)
+	}
+	if err := fs.check(env.Flags); err != nil {
+		return *env, nil, err
+	}
+	return *env, run, nil
+}
+
+// newFlagSet returns a fresh environment with the flags every chapter
+// takes registered on a new FlagSet.
+func newFlagSet(spec Spec, stdout, stderr io.Writer) (*Env, *FlagSet) {
 	def := spec.Defaults
 	if def.Out == "" {
 		def.Out = filepath.Join("out", spec.Name)
 	}
-	fs := flag.NewFlagSet(spec.Name, flag.ContinueOnError)
-	fs.SetOutput(stderr)
-	env := Env{Stdout: stdout, Stderr: stderr}
-	fs.Uint64Var(&env.Seed, "seed", def.Seed, "random seed")
-	fs.IntVar(&env.Steps, "steps", def.Steps, "training steps")
-	fs.StringVar(&env.Out, "out", def.Out, "output folder for pictures and metrics.json")
-	run := spec.Setup(fs)
-	if err := fs.Parse(args); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return env, nil, err
-		}
-		return env, nil, usageError{err}
-	}
-	if fs.NArg() > 0 {
-		fmt.Fprintf(stderr, "unexpected argument %q\n", fs.Arg(0))
-		fs.Usage()
-		return env, nil, usageError{fmt.Errorf("unexpected argument %q", fs.Arg(0))}
-	}
-	if env.Steps < 1 {
-		return env, nil, fmt.Errorf("-steps must be at least 1, got %d", env.Steps)
-	}
-	if err := os.MkdirAll(env.Out, 0o755); err != nil {
-		return env, nil, fmt.Errorf("cannot create output folder: %w", err)
-	}
-	return env, run, nil
+	fs := &FlagSet{fs: flag.NewFlagSet(spec.Name, flag.ContinueOnError)}
+	fs.fs.SetOutput(stderr)
+	env := &Env{Stdout: stdout, Stderr: stderr, Context: context.Background(), out: &outputs{patterns: spec.Outputs}}
+	fs.fs.Uint64Var(&env.Seed, "seed", def.Seed, "random seed")
+	fs.Int(&env.Steps, "steps", def.Steps, "training steps", 1)
+	fs.fs.StringVar(&env.Out, "out", def.Out, "output folder for pictures and metrics.json")
+	return env, fs
 }
 
-// Path returns the path of a file in the output folder.
-func (e Env) Path(name string) string { return filepath.Join(e.Out, name) }
+// prepareOut makes sure out is a folder it can write in, then removes
+// metrics.json and every file matching the patterns (and their temporary
+// files) left there by an earlier run.
+func prepareOut(out string, patterns []string) error {
+	_, statErr := os.Stat(out)
+	if err := os.MkdirAll(out, 0o755); err != nil {
+		return fmt.Errorf("-out %s: cannot create the folder: %w", out, unwrapPath(err))
+	}
+	probe, err := os.CreateTemp(out, ".write-test-*")
+	if err == nil {
+		name := probe.Name()
+		_, err = probe.Write([]byte("ganbook"))
+		if cerr := probe.Close(); err == nil {
+			err = cerr
+		}
+		os.Remove(name)
+	}
+	if err != nil {
+		if os.IsNotExist(statErr) {
+			os.Remove(out) // created just now, and useless
+		}
+		return fmt.Errorf("-out %s: cannot write in the folder: %w", out, unwrapPath(err))
+	}
+	if err := removeIfThere(filepath.Join(out, metricsFile)); err != nil {
+		return err
+	}
+	entries, err := os.ReadDir(out)
+	if err != nil {
+		return fmt.Errorf("-out %s: %w", out, unwrapPath(err))
+	}
+	for _, e := range entries {
+		if !e.IsDir() && (isOutput(e.Name(), patterns) || isTemporary(e.Name(), patterns)) {
+			if err := removeIfThere(filepath.Join(out, e.Name())); err != nil {
+				return err
+			}
+		}
+	}
+	return nil
+}
+
+// removeTemporary removes the temporary files of the chapter's outputs, so
+// that an interrupted or failed run leaves none behind.
+func removeTemporary(out string, patterns []string) {
+	entries, _ := os.ReadDir(out)
+	for _, e := range entries {
+		if !e.IsDir() && isTemporary(e.Name(), patterns) {
+			os.Remove(filepath.Join(out, e.Name()))
+		}
+	}
+}
+
+const metricsFile = "metrics.json"
+
+// isOutput says whether name matches one of the patterns.
+func isOutput(name string, patterns []string) bool {
+	for _, p := range patterns {
+		if ok, _ := filepath.Match(p, name); ok {
+			return true
+		}
+	}
+	return false
+}
+
+// isTemporary says whether name is a temporary file of atomicfile for
+// metrics.json or an output: ".<name>.tmp-<random>".
+func isTemporary(name string, patterns []string) bool {
+	base, _, ok := strings.Cut(strings.TrimPrefix(name, "."), ".tmp-")
+	return ok && strings.HasPrefix(name, ".") && (base == metricsFile || isOutput(base, patterns))
+}
+
+func removeIfThere(path string) error {
+	if err := os.Remove(path); err != nil && !os.IsNotExist(err) {
+		return fmt.Errorf("cannot remove %s, left by an earlier run: %w", path, unwrapPath(err))
+	}
+	return nil
+}
+
+// unwrapPath drops the operation and path of an *os.PathError, which the
+// messages above already name.
+func unwrapPath(err error) error {
+	var pe *os.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// Path returns the path of a file in the output folder. The name must be
+// metrics.json or match one of the Spec's Outputs, and metrics.json must
+// not be written yet: anything else is a mistake in the chapter, and Path
+// panics.
+func (e Env) Path(name string) string {
+	if e.out != nil {
+		if name != metricsFile && !isOutput(name, e.out.patterns) {
+			panic(fmt.Sprintf("chapter: Path: %q matches none of the Spec's Outputs %q", name, e.out.patterns))
+		}
+		if e.out.finished {
+			panic(fmt.Sprintf("chapter: Path: %q after metrics.json, which must be written last", name))
+		}
+	}
+	return filepath.Join(e.Out, name)
+}
+
+// Picture is one file a chapter draws: its name in the output folder and
+// the function that writes it, such as a plot type's Save method.
+type Picture struct {
+	Name string
+	Save func(path string) error
+}
+
+// SavePictures writes the pictures into the output folder, in order, and
+// returns the first error. A cancelled Context stops it between two
+// pictures with an error wrapping context.Canceled.
+func (e Env) SavePictures(pictures ...Picture) error {
+	for i, p := range pictures {
+		if e.Context != nil && e.Context.Err() != nil {
+			return fmt.Errorf("interrupted while writing the pictures, after %d of %d: %w", i, len(pictures), e.Context.Err())
+		}
+		if err := p.Save(e.Path(p.Name)); err != nil {
+			return err
+		}
+	}
+	return nil
+}
 
 // ---- Results --------------------------------------------------------------------
 
@@ -170,9 +370,17 @@ func (m *Metrics) JSON() []byte {
 	return b.Bytes()
 }
 
-// WriteJSON writes metrics.json into the output folder, atomically.
+// WriteJSON writes metrics.json into the output folder, atomically. It is
+// the last file a chapter writes: its presence marks a finished run, and
+// Path refuses any file after it.
 func (e Env) WriteJSON(m *Metrics) error {
-	return atomicfile.WriteFile(e.Path("metrics.json"), m.JSON())
+	if err := atomicfile.WriteFile(e.Path(metricsFile), m.JSON()); err != nil {
+		return err
+	}
+	if e.out != nil {
+		e.out.finished = true
+	}
+	return nil
 }
 
 // PrintTable writes the metrics as an aligned two-column table.

@@ -271,31 +271,54 @@ func dataSetByName(name string) (dataSet, bool) {
 
 // ---- Losses --------------------------------------------------------------------
 
-// lossSpec is a loss as the page offers it: the gan package's recipe (loss,
-// penalty, clipping, optimizer and its betas) with the run's settings.
+// game is a way of training as the page offers it: the adversarial loss,
+// what keeps the discriminator in check (a gradient penalty, clipping, or
+// nothing), and the optimizer with the published settings of the chapter
+// that teaches it. Learning rates and D steps are the Config's.
+type game struct {
+	loss     gan.Loss
+	penalty  penalty
+	perturbC float64 // DRAGAN's c: reals are perturbed by up to c·std(x)
+	clip     float64 // clip D's weights to ±clip after every D update; 0: no clipping
+	rmsprop  bool    // RMSprop instead of Adam
+	lr       float64 // the published learning rate (the page's default)
+	dSteps   int     // the published D steps per G step (the page's default)
+	beta1    float64 // Adam's β₁
+	beta2    float64 // Adam's β₂
+}
+
+// penalty says which gradient penalty a game adds to D's loss.
+type penalty int
+
+const (
+	noPenalty penalty = iota
+	wganGP            // λ·E[(‖∇D(x̂)‖ − 1)²] between real and fake (arXiv 1704.00028)
+	dragan            // the same near the real data (arXiv 1705.07215)
+)
+
+// lossSpec is a loss as the page offers it: its name, its game for the
+// run's settings, and whether D is a critic (raw scores, not logits).
 type lossSpec struct {
 	name   string
-	recipe func(c Config) gan.Recipe
-	critic bool // D returns a critic's raw score, not a logit
+	game   func(c Config) game
+	critic bool
 }
 
 var losses = []lossSpec{
-	{"minimax", func(Config) gan.Recipe {
-		r := gan.NonSaturatingRecipe()
-		r.Name, r.Loss = "minimax", gan.Minimax{}
-		return r
+	{"minimax", func(Config) game {
+		return game{loss: gan.Minimax{}, lr: 1e-4, dSteps: 1, beta1: 0.8, beta2: 0.999}
 	}, false},
-	{"non-saturating", func(Config) gan.Recipe { return gan.NonSaturatingRecipe() }, false},
-	{"wgan-clip", func(c Config) gan.Recipe {
-		r := gan.WeightClippingRecipe()
-		r.Clip = c.Clip
-		return r
+	{"non-saturating", func(Config) game {
+		return game{loss: gan.NonSaturating{}, lr: 1e-4, dSteps: 1, beta1: 0.8, beta2: 0.999}
+	}, false},
+	{"wgan-clip", func(c Config) game {
+		return game{loss: gan.Wasserstein{}, clip: c.Clip, rmsprop: true, lr: 5e-5, dSteps: 5}
 	}, true},
-	{"wgan-gp", func(c Config) gan.Recipe { return gan.WGANGPRecipe(c.Lambda) }, true},
-	{"dragan", func(c Config) gan.Recipe {
-		r := gan.DRAGANRecipe()
-		r.Lambda = c.Lambda
-		return r
+	{"wgan-gp", func(Config) game {
+		return game{loss: gan.Wasserstein{}, penalty: wganGP, lr: 1e-4, dSteps: 5, beta1: 0.5, beta2: 0.9}
+	}, true},
+	{"dragan", func(Config) game {
+		return game{loss: gan.NonSaturating{}, penalty: dragan, perturbC: 0.5, lr: 1e-4, dSteps: 1, beta1: 0.5, beta2: 0.9}
 	}, false},
 }
 
@@ -303,8 +326,9 @@ var losses = []lossSpec{
 // minimax and non-saturating (Goodfellow et al.; Adam β = (0.8, 0.999)),
 // wgan-clip (WGAN with weight clipping; RMSprop), wgan-gp (WGAN with a
 // gradient penalty; Adam β = (0.5, 0.9)) and dragan (non-saturating with
-// DRAGAN's penalty; Adam β = (0.5, 0.9)). The recipes are the gan
-// package's; the learning rates and D steps are the Config's.
+// DRAGAN's penalty; Adam β = (0.5, 0.9)), with the settings of the
+// chapters that teach them; the learning rates and D steps are the
+// Config's.
 func Losses() []string {
 	names := make([]string, len(losses))
 	for i, l := range losses {

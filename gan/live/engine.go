@@ -38,7 +38,7 @@ type engine struct {
 	cfg     Config
 	set     dataSet
 	loss    lossSpec
-	recipe  gan.Recipe
+	game    game
 	G, D    *layers.Sequential
 	gParams []*autograd.Var
 	dParams []*autograd.Var
@@ -60,7 +60,7 @@ type engine struct {
 	centers   []float64      // (K, d) the mixture's centres; nil for the swiss roll
 
 	hist    []*series // losses per step, metrics per evaluation
-	metrics []gan.Scalar
+	metrics []gan.Quantity
 }
 
 // networks builds G: d → H → H → d and D: d → H → H → 1, leaky ReLU (slope
@@ -71,7 +71,7 @@ func networks(r *rand.Rand, dim, hidden int) (G, D *layers.Sequential) {
 }
 
 // newEngine builds the run of cfg from its seed. The random streams are
-// those of gan.ToyExperiment: PCG(seed, 1) for the initial weights,
+// those of gan.ToyRun: PCG(seed, 1) for the initial weights,
 // PCG(seed, 2) for training, PCG(seed, 3) for evaluation; so on a 2-D
 // mixture with equal learning rates the losses are those of the toy
 // chapters' runner, bit for bit. It returns a *FieldError if cfg is
@@ -83,13 +83,13 @@ func newEngine(cfg Config) (*engine, error) {
 	}
 	set, _ := dataSetByName(cfg.Data)
 	loss, _ := lossByName(cfg.Loss)
-	e := &engine{cfg: cfg, set: set, loss: loss, recipe: loss.recipe(cfg),
+	e := &engine{cfg: cfg, set: set, loss: loss, game: loss.game(cfg),
 		r: rand.New(rand.NewPCG(cfg.Seed, 2))}
 
 	e.G, e.D = networks(rand.New(rand.NewPCG(cfg.Seed, 1)), set.dim, cfg.Hidden)
 	e.gParams, e.dParams = layers.Vars(e.G), layers.Vars(e.D)
-	if e.recipe.Clip > 0 {
-		gan.ClipWeights(e.dParams, e.recipe.Clip) // start inside the constraint
+	if e.game.clip > 0 {
+		gan.ClipWeights(e.dParams, e.game.clip) // start inside the constraint
 	}
 	e.optG, e.optD = e.optimizer(e.gParams, cfg.LRG), e.optimizer(e.dParams, cfg.LRD)
 
@@ -114,13 +114,13 @@ func newEngine(cfg Config) (*engine, error) {
 	return e, nil
 }
 
-// optimizer is the recipe's optimizer (RMSprop or Adam with its betas)
-// at learning rate lr.
+// optimizer is the game's optimizer (RMSprop or Adam with its betas) at
+// learning rate lr.
 func (e *engine) optimizer(params []*autograd.Var, lr float64) optim.Optimizer {
-	if e.recipe.RMSprop {
+	if e.game.rmsprop {
 		return optim.NewRMSprop(params, lr)
 	}
-	return optim.NewAdam(params, lr, e.recipe.Beta1, e.recipe.Beta2)
+	return optim.NewAdam(params, lr, e.game.beta1, e.game.beta2)
 }
 
 // setLive applies the settings that do not need a rebuild: the learning
@@ -137,7 +137,7 @@ func (e *engine) noise() *autograd.Var {
 }
 
 // Step is one generator update after DSteps discriminator updates, the
-// game of gan.ToyExperiment:
+// game of the toy chapters:
 //
 //	DSteps times: a fresh real batch x (B, d) and x̃ = G(z) (B, d), no graph
 //	  into G; D minimises Loss.D(D(x), D(x̃)) (+ λ·penalty; then clipping);
@@ -151,36 +151,36 @@ func (e *engine) Step() (lossD, lossG float64, err error) {
 		return 0, 0, fmt.Errorf("%s", e.diverged)
 	}
 	e.step++
-	rec := e.recipe
+	game := e.game
 	var ld *autograd.Var
 	for range e.cfg.DSteps {
 		real := e.set.sampler.Sample(e.r, e.cfg.Batch) // (B, d)
 		var fake *tensor.Tensor
 		autograd.NoGrad(func() { fake = e.G.Forward(e.noise()).Value }) // (B, d)
-		ld = rec.Loss.D(e.D.Forward(autograd.Const(real)), e.D.Forward(autograd.Const(fake)))
-		switch rec.Penalty {
-		case gan.PenaltyWGANGP:
+		ld = game.loss.D(e.D.Forward(autograd.Const(real)), e.D.Forward(autograd.Const(fake)))
+		switch game.penalty {
+		case wganGP:
 			gp, _ := gan.GradientPenalty(e.D.Forward, real, fake, e.r)
-			ld = autograd.Add(ld, autograd.Scale(gp, rec.Lambda))
-		case gan.PenaltyDRAGAN:
-			gp, _ := gan.DRAGANPenalty(e.D.Forward, real, rec.PerturbC, e.r)
-			ld = autograd.Add(ld, autograd.Scale(gp, rec.Lambda))
+			ld = autograd.Add(ld, autograd.Scale(gp, e.cfg.Lambda))
+		case dragan:
+			gp, _ := gan.DRAGANPenalty(e.D.Forward, real, game.perturbC, e.r)
+			ld = autograd.Add(ld, autograd.Scale(gp, e.cfg.Lambda))
 		}
 		e.optD.ZeroGrad()
 		ld.Backward()
 		e.optD.Step()
-		if rec.Clip > 0 {
-			gan.ClipWeights(e.dParams, rec.Clip)
+		if game.clip > 0 {
+			gan.ClipWeights(e.dParams, game.clip)
 		}
 	}
 
-	// G's loss reaches D's weights too; their gradients are not needed.
-	setRequiresGrad(e.dParams, false)
-	e.optG.ZeroGrad()
-	lg := rec.Loss.G(nil, e.D.Forward(e.G.Forward(e.noise())))
-	lg.Backward()
-	e.optG.Step()
-	setRequiresGrad(e.dParams, true)
+	var lg *autograd.Var
+	gan.Frozen(e.D, func() { // G's loss runs through D; D's weights need no gradient
+		e.optG.ZeroGrad()
+		lg = game.loss.G(nil, e.D.Forward(e.G.Forward(e.noise())))
+		lg.Backward()
+		e.optG.Step()
+	})
 
 	lossD, lossG = ld.Item(), lg.Item()
 	if msg := e.checkFinite(lossD, lossG); msg != "" {
@@ -248,12 +248,12 @@ func (e *engine) evaluate() {
 	autograd.NoGrad(func() { fake = e.G.Forward(autograd.Const(e.evalZ)).Value }) // (evalN, d)
 	switch {
 	case e.set.dim == 1:
-		e.metrics = []gan.Scalar{{Name: "W1", Value: metrics.W1Sorted1D(fake.Data(), e.evalReal.Data())}}
+		e.metrics = []gan.Quantity{{Name: "W1", Value: metrics.W1Sorted1D(fake.Data(), e.evalReal.Data())}}
 	case e.set.mixture == nil:
-		e.metrics = []gan.Scalar{{Name: "W1", Value: metrics.W1Exact(tensor.Slice(fake, 0, 0, w1N2D), e.evalReal)}}
+		e.metrics = []gan.Quantity{{Name: "W1", Value: metrics.W1Exact(tensor.Slice(fake, 0, 0, w1N2D), e.evalReal)}}
 	default:
 		c := metrics.ModeCoverage(fake, e.set.mixture.Centers, e.set.mixture.Std)
-		e.metrics = []gan.Scalar{{Name: "modes", Value: float64(c.Modes)}, {Name: "high quality", Value: c.HighQuality}}
+		e.metrics = []gan.Quantity{{Name: "modes", Value: float64(c.Modes)}, {Name: "high quality", Value: c.HighQuality}}
 	}
 	for _, m := range e.metrics {
 		s := e.series(m.Name)
@@ -272,12 +272,6 @@ func (e *engine) series(name string) *series {
 		}
 	}
 	return nil
-}
-
-func setRequiresGrad(params []*autograd.Var, on bool) {
-	for _, p := range params {
-		p.SetRequiresGrad(on)
-	}
 }
 
 // ---- Grids -----------------------------------------------------------------------

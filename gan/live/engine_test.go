@@ -13,26 +13,32 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/data"
 	"ganbook/layers"
+	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
 // The live view must train with the very code of the toy chapters: on a
-// 2-D mixture with equal learning rates its losses are gan.ToyExperiment's,
-// bit for bit, for every loss it offers.
-func TestEngineMatchesToyExperiment(t *testing.T) {
+// 2-D mixture with equal learning rates its losses are gan.ToyRun's, bit
+// for bit, for WGAN-GP (the library's game, chapter 08's) and for the
+// non-saturating GAN written as chapter 01 writes it.
+func TestEngineMatchesToyRun(t *testing.T) {
 	const steps, hidden, batch = 12, 16, 32
-	for _, name := range Losses() {
-		t.Run(name, func(t *testing.T) {
-			cfg := Config{Data: "ring-8", Loss: name, Seed: 7, Hidden: hidden, Batch: batch, Lambda: 2, Clip: 0.05}.withDefaults()
-			spec, _ := lossByName(name)
-			rec := spec.recipe(cfg)
-			cfg.LRG, cfg.LRD, cfg.DSteps = rec.LR, rec.LR, rec.DSteps
-			if name == "minimax" { // ToyExperiment takes any Recipe
-				require.IsType(t, gan.Minimax{}, rec.Loss)
-			}
+	for _, tc := range []struct {
+		name  string
+		games func(lambda float64) gan.Game
+	}{
+		{"wgan-gp", gan.WGANGP},
+		{"non-saturating", func(float64) gan.Game { return nonSaturatingGame }},
+	} {
+		t.Run(tc.name, func(t *testing.T) {
+			cfg := Config{Data: "ring-8", Loss: tc.name, Seed: 7, Hidden: hidden, Batch: batch, Lambda: 2}.withDefaults()
+			spec, _ := lossByName(tc.name)
+			g := spec.game(cfg)
+			cfg.LRG, cfg.LRD, cfg.DSteps = g.lr, g.lr, g.dSteps
 
-			want, err := gan.ToyExperiment{Recipe: rec, Data: data.Ring8(), Seed: cfg.Seed, Steps: steps, Batch: batch,
-				EvalEvery: steps, EvalSamples: 10,
+			budget := gan.ToyBudget{Batch: batch, Width: hidden, LRScale: 1, Lambda: cfg.Lambda, EvalEvery: steps, EvalSamples: 10}
+			want, err := gan.ToyRun{Name: tc.name, Game: tc.games(cfg.Lambda), Data: data.Ring8(), Budget: budget,
+				Seed: cfg.Seed, Steps: steps,
 				Networks: func(r *rand.Rand) (G, D *layers.Sequential) { return networks(r, 2, hidden) },
 			}.Run()
 			require.NoError(t, err)
@@ -45,9 +51,33 @@ func TestEngineMatchesToyExperiment(t *testing.T) {
 				require.NoError(t, err)
 				gotD, gotG = append(gotD, d), append(gotG, g)
 			}
-			assert.Equal(t, want.History.Get("D loss").Values, gotD, "D losses differ from gan.ToyExperiment's")
-			assert.Equal(t, want.History.Get("G loss").Values, gotG, "G losses differ from gan.ToyExperiment's")
+			assert.Equal(t, want.History.Get("D loss").Values, gotD, "D losses differ from gan.ToyRun's")
+			assert.Equal(t, want.History.Get("G loss").Values, gotG, "G losses differ from gan.ToyRun's")
 		})
+	}
+}
+
+// nonSaturatingGame is chapter 01's game: one D update on a fresh real
+// and generated batch, then one G update with D frozen; Adam with lr 10⁻⁴
+// (scaled by the budget), β = (0.8, 0.999).
+func nonSaturatingGame(t *gan.Toy) func(int) []gan.Quantity {
+	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
+	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
+	loss := gan.NonSaturating{}
+	return func(i int) []gan.Quantity {
+		real, fake := t.Real(), t.Fake()
+		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
+		optD.ZeroGrad()
+		lossD.Backward()
+		optD.Step()
+		var lossG *autograd.Var
+		gan.Frozen(t.D, func() {
+			optG.ZeroGrad()
+			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
 	}
 }
 
@@ -144,7 +174,7 @@ func TestArrowsPointDownhill(t *testing.T) {
 			lossAt := func(xy []float64) float64 {
 				var v float64
 				autograd.NoGrad(func() {
-					v = e.recipe.Loss.G(nil, e.D.Forward(autograd.Const(tensor.New(xy, 1, 2)))).Item()
+					v = e.game.loss.G(nil, e.D.Forward(autograd.Const(tensor.New(xy, 1, 2)))).Item()
 				})
 				return v
 			}

@@ -136,7 +136,7 @@ func (e *engine) snapshot() *Snapshot {
 	// requires a gradient, L_G = Loss.G(D(x)), and −n·∂L_G/∂x. Only the
 	// input's gradient is computed; D's weights are not touched.
 	x := autograd.Param(tensor.New(clone(s.Fake[:arrowN*d]), arrowN, d))
-	lg := e.recipe.Loss.G(nil, e.D.Forward(x))
+	lg := e.game.loss.G(nil, e.D.Forward(x))
 	g := autograd.Grad([]*autograd.Var{lg}, []*autograd.Var{x}, false)[0].Value.Data()
 	s.Arrows = make(Numbers, len(g))
 	for i, v := range g {

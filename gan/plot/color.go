@@ -5,12 +5,15 @@ import (
 	"math"
 )
 
-// The colours of the scatter picture. Real samples are dark green and
-// generated samples dark purple, the two hues at the ends of the Diverging
-// map but much darker, so a dot stands out on either end of the background.
+// The colours of the scatter picture, the same in every chapter. The
+// background is the Diverging map, green where the discriminator (or
+// critic) says "real" and purple where it says "generated". Real samples
+// are a dark green, darker than any background; generated samples are
+// orange, a hue on neither end of the map, so that they stand out on both
+// and never read as the background's "generated" purple.
 var (
 	RealColor      = color.RGBA{0x00, 0x44, 0x1b, 0xff} // dark green
-	GeneratedColor = color.RGBA{0x40, 0x00, 0x4b, 0xff} // dark purple
+	GeneratedColor = color.RGBA{0xf0, 0x80, 0x00, 0xff} // orange
 	ModeColor      = color.RGBA{0x00, 0x00, 0x00, 0xff} // black rings
 	// NaNColor is what every colour map returns for NaN, and what the
 	// pictures paint where a value is NaN: a mid gray, on neither ramp.

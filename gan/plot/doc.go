@@ -1,21 +1,27 @@
 // Package plot draws the pictures of ganbook's chapters with the standard
-// library alone: PNG for pictures made of pixels, SVG for charts with text.
+// library alone. Every picture a chapter writes is an SVG that a reader can
+// read without the code: a title, axes with round ticks and labels, a
+// legend and, where colour carries a value, a colour key, all outside the
+// plot area so that they hide no data. The standard library has no fonts,
+// so pictures made of pixels (a scatter plot's background) are drawn as a
+// PNG and embedded in the SVG, whose text the viewer draws.
 //
 // A GAN is hard to judge from its losses (chapter 02 measures how little
 // they say), so the chapters look at what the networks do:
 //
-//   - Scatter (PNG) is the picture GAN Lab made familiar for 2-D data: the
-//     real samples and the generated samples as dots, over a heatmap of the
-//     discriminator's output D(x, y) (or a critic's value), with the centres
-//     of the data's modes as rings. Where the generator has collapsed onto a
-//     few modes, rings stand empty; where D has learned the two sets apart,
-//     the purple "looks generated" region sits over the purple dots.
+//   - Scatter (SVG around a PNG) is the picture GAN Lab made familiar for
+//     2-D data: the real samples and the generated samples as dots, over a
+//     heatmap of the discriminator's output D(x, y) (or a critic's value),
+//     with the centres of the data's modes as rings. Where the generator has
+//     collapsed onto a few modes, rings stand empty; where D has learned the
+//     two sets apart, the purple "looks generated" region sits under the
+//     orange generated dots.
 //   - LineChart (SVG) follows numbers over training: losses, W₁, modes
 //     captured, a critic's estimate beside a dashed line at the true value,
 //     optionally on a log scale. A diverged run's NaNs show as gaps.
 //   - Histogram (SVG) shows how values spread, such as a critic's weights
 //     piling up at the clipping bounds ±c marked by dashed lines.
-//   - Heatmap (PNG, or SVG with labels) shows a matrix, such as the number of
+//   - Heatmap (SVG; or PNG without text) shows a matrix, such as the number of
 //     generated samples near each mode (a row) at each evaluation (a
 //     column): a generator hopping between modes draws a staircase.
 //   - ImageGrid (PNG) tiles a batch of generated images, digits for
@@ -48,6 +54,8 @@
 // (NiceTicks, Grid, Bin, ...) panic on a bad argument, like the rest of
 // ganbook.
 //
-// PNG pictures carry no text, since the standard library has no fonts: the
-// chapter's doc page says what the colours mean.
+// One rule for colours holds in every chapter: real samples dark green,
+// generated samples orange, the modes' centres black rings, and behind
+// them green where the discriminator says "real", purple where it says
+// "generated".
 package plot

@@ -51,7 +51,8 @@ func ExampleScatter() {
 		panic(err)
 	}
 	fmt.Println(img.Bounds().Size())
-	// s.Save("out/discriminator.png") writes it as a PNG file.
+	// s.Save("out/discriminator.svg") writes it, with title, axes, legend
+	// and colour key, as an SVG file.
 	// Output:
 	// (200,200)
 }

@@ -5,6 +5,8 @@ import (
 	"image"
 	"image/color"
 	"io"
+	"math"
+	"sort"
 )
 
 // Heatmap pictures a Rows × Cols matrix as cells coloured by value, such as
@@ -16,17 +18,23 @@ import (
 // Colours come from Sequential: Min gets t = 0 (dark violet) and Max t = 1
 // (yellow); leave Min = Max (both 0, say) to use the finite values' range.
 // NaN paints NaNColor. As PNG every cell is Cell × Cell pixels (0 means 8)
-// and there is no text; as SVG the cells are Cell pixels wide (0 means 12)
-// and the picture adds the title, the row and column labels (either may be
-// nil, and an empty label is skipped, to label only every tenth column,
-// say) and a colour bar with the range's ends.
+// and there is no text. As SVG the cells are Cell pixels wide (0 means 12)
+// and the picture is meant to be read on its own: the title, the row
+// labels and YLabel on the left, the x axis below with XLabel, and a colour
+// key with round ticks and ValueLabel on the right. The x axis is ColValues
+// if given (a value per column, increasing, such as the training step of
+// each evaluation: round ticks are placed among the columns), else
+// ColLabels (a label per column; an empty one is skipped).
 type Heatmap struct {
 	Rows, Cols           int
 	Values               []float64
 	Min, Max             float64
 	Cell                 int
 	Title                string
-	RowLabels, ColLabels []string
+	XLabel, YLabel       string
+	ValueLabel           string    // what the colour means: "share of the samples"
+	RowLabels, ColLabels []string  // either may be nil
+	ColValues            []float64 // nil, or one increasing value per column
 }
 
 const (
@@ -47,6 +55,16 @@ func (m Heatmap) valid() error {
 	if len(m.RowLabels) > m.Rows || len(m.ColLabels) > m.Cols {
 		return argError("Heatmap", "%d row and %d column labels for %d×%d cells",
 			len(m.RowLabels), len(m.ColLabels), m.Rows, m.Cols)
+	}
+	if m.ColValues != nil {
+		if len(m.ColValues) != m.Cols {
+			return argError("Heatmap", "%d column values for %d columns", len(m.ColValues), m.Cols)
+		}
+		for j, v := range m.ColValues {
+			if !isFinite(v) || (j > 0 && !(v > m.ColValues[j-1])) {
+				return argError("Heatmap", "column values %v are not finite and increasing", m.ColValues)
+			}
+		}
 	}
 	return nil
 }
@@ -82,8 +100,10 @@ func (m Heatmap) EncodePNG(w io.Writer) error { return encodePNG(w, m.Image) }
 func (m Heatmap) SavePNG(path string) error { return save(path, m.EncodePNG) }
 
 // EncodeSVG writes the labelled SVG version to w: one rect of class "cell"
-// per matrix entry, with the value as hover text. It returns the same
-// errors as Image, and one if there are more labels than rows or columns.
+// per matrix entry, with the value as hover text, and the axes and colour
+// key around them. It returns the same errors as Image, and one if there
+// are more labels than rows or columns or the column values are not
+// finite and increasing.
 func (m Heatmap) EncodeSVG(w io.Writer) error {
 	if err := m.valid(); err != nil {
 		return err
@@ -95,21 +115,21 @@ func (m Heatmap) EncodeSVG(w io.Writer) error {
 		longest = max(longest, len([]rune(l)))
 	}
 	left := 10 + float64(charWidth*longest)
+	if m.YLabel != "" {
+		left += 22
+	}
 	top := 12.0
 	if m.Title != "" {
 		top = titleSpace
 	}
 	gridW, gridH := k*float64(m.Cols), k*float64(m.Rows)
-	barX := left + gridW + 16 // colour bar, 12 px wide, with labels right of it
-	width := barX + 12 + 8 + float64(charWidth*max(len(fmt.Sprintf("%.4g", lo)), len(fmt.Sprintf("%.4g", hi)))) + 10
-	width = max(width, float64(len([]rune(m.Title))*9+20)) // room for the title
-	height := top + gridH + 30
+	keyX := left + gridW + 16
+	width := keyX + colorKeyWidth(lo, hi, gridH, m.ValueLabel) + 10
+	width = max(width, float64(len([]rune(m.Title))*8+20)) // room for the title
+	height := top + gridH + xLabelSpace
 
 	var s svgDoc
 	s.begin(width, height)
-	if m.Title != "" {
-		s.text(width/2, 22, "middle", ` class="title" font-size="15" font-weight="bold"`, m.Title)
-	}
 	s.printf(`<g class="cells" shape-rendering="crispEdges">` + "\n")
 	for i := range m.Rows {
 		for j := range m.Cols {
@@ -119,18 +139,57 @@ func (m Heatmap) EncodeSVG(w io.Writer) error {
 		}
 	}
 	s.printf("</g>\n")
+	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#444"/>`+"\n", num(left), num(top), num(gridW), num(gridH))
 	for i, l := range m.RowLabels {
 		if l != "" {
 			s.text(left-5, top+k*(float64(i)+0.5)+4, "end", ` class="row-label"`, l)
 		}
 	}
-	for j, l := range m.ColLabels {
-		if l != "" {
-			s.text(left+k*(float64(j)+0.5), top+gridH+16, "middle", ` class="col-label"`, l)
-		}
+	bottom := top + gridH
+	for _, t := range m.colTicks(k) {
+		x := left + t.x
+		s.line(x, bottom, x, bottom+4, ` stroke="#444"`)
+		s.text(x, bottom+17, "middle", ` class="col-label"`, t.label)
 	}
-	m.colorBar(&s, barX, top, gridH, lo, hi)
+	f := frame{width: width, height: height, left: left, right: left + gridW, top: top, bottom: bottom}
+	f.drawLabels(&s, m.Title, m.XLabel, m.YLabel)
+	colorKey(&s, func(t float64) string { return hex(Sequential(t)) }, keyX, top, bottom, lo, hi, m.ValueLabel)
 	return s.end(w)
+}
+
+// colTick is a label under the cells, x pixels right of their left edge.
+type colTick struct {
+	x     float64
+	label string
+}
+
+// colTicks places the x axis's labels: round values among ColValues,
+// interpolated between the centres of the columns around them, or the
+// ColLabels under their columns.
+func (m Heatmap) colTicks(k float64) []colTick {
+	var out []colTick
+	if m.ColValues == nil {
+		for j, l := range m.ColLabels {
+			if l != "" {
+				out = append(out, colTick{k * (float64(j) + 0.5), l})
+			}
+		}
+		return out
+	}
+	v := m.ColValues
+	if len(v) == 1 {
+		return []colTick{{k / 2, tickLabel(v[0], math.Max(math.Abs(v[0]), 1))}}
+	}
+	a := linearAxis(v[0], v[len(v)-1], true, max(int(k*float64(m.Cols)/70), 3))
+	for i, t := range a.ticks {
+		j := sort.SearchFloat64s(v, t) // v[j-1] < t ≤ v[j]
+		pos := float64(j)
+		if j > 0 && j < len(v) {
+			pos = float64(j-1) + (t-v[j-1])/(v[j]-v[j-1])
+		}
+		out = append(out, colTick{k * (pos + 0.5), a.labels[i]})
+	}
+	return out
 }
 
 // SaveSVG writes the SVG version to a file, atomically; its error names path.
@@ -147,19 +206,4 @@ func (m Heatmap) cellTitle(i, j int) string {
 		col = m.ColLabels[j]
 	}
 	return fmt.Sprintf("%s, %s: %.4g", row, col, m.Values[i*m.Cols+j])
-}
-
-// colorBar draws the Sequential ramp upward from lo to hi in 32 steps
-// beside the cells, labelled at both ends.
-func (m Heatmap) colorBar(s *svgDoc, x, top, h, lo, hi float64) {
-	const steps = 32
-	s.printf(`<g class="colorbar" shape-rendering="crispEdges">` + "\n")
-	for i := range steps {
-		y := top + h*float64(steps-1-i)/steps
-		s.printf(`<rect x="%s" y="%s" width="12" height="%s" fill="%s"/>`+"\n",
-			num(x), num(y), num(h/steps+0.5), hex(Sequential((float64(i)+0.5)/steps)))
-	}
-	s.printf("</g>\n")
-	s.text(x+18, top+10, "start", ` class="colorbar-label"`, fmt.Sprintf("%.4g", hi))
-	s.text(x+18, top+h, "start", ` class="colorbar-label"`, fmt.Sprintf("%.4g", lo))
 }

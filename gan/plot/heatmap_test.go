@@ -60,7 +60,7 @@ func TestHeatmapSVG(t *testing.T) {
 	assert.Greater(t, cells[6].num(t, "y"), cells[2].num(t, "y"), "row 1 is below row 0")
 	assert.Equal(t, []string{"mode 0", "mode 1"}, root.texts("row-label"))
 	assert.Equal(t, []string{"0", "1000"}, root.texts("col-label"))
-	assert.Equal(t, []string{"7", "0"}, root.texts("colorbar-label"))
+	assert.Equal(t, []string{"0", "5"}, root.texts("colorkey-tick"), "24 px leave room for few ticks")
 	assert.Equal(t, []string{"modes <over> time"}, root.texts("title"))
 }
 
@@ -96,4 +96,36 @@ func TestHeatmapSave(t *testing.T) {
 	data, err = os.ReadFile(filepath.Join(dir, "m.svg"))
 	require.NoError(t, err)
 	assert.Len(t, parseSVG(t, data).all("rect", "cell"), 2)
+}
+
+// With a value per column (a training step), the x axis gets round ticks
+// placed among the columns, and the picture its axis labels and a named
+// colour key.
+func TestHeatmapSVGAxis(t *testing.T) {
+	// Chapter 01's shape: 25 modes, an evaluation every 50 steps up to 1980.
+	var steps []float64
+	for st := 50; st < 1980; st += 50 {
+		steps = append(steps, float64(st))
+	}
+	steps = append(steps, 1980)
+	m := Heatmap{
+		Rows: 25, Cols: len(steps), Values: make([]float64, 25*len(steps)),
+		XLabel: "generator step", YLabel: "mode", ValueLabel: "share of the samples", ColValues: steps,
+	}
+	m.Values[3] = 0.5
+	root := encodeSVG(t, func(w *bytes.Buffer) error { return m.EncodeSVG(w) })
+	assert.Equal(t, []string{"500", "1000", "1500"}, root.texts("col-label"))
+	assert.Equal(t, []string{"generator step"}, root.texts("label x"))
+	assert.Equal(t, []string{"mode"}, root.texts("label y"))
+	assert.Equal(t, []string{"share of the samples"}, root.texts("colorkey-label"))
+	assert.Equal(t, []string{"0", "0.1", "0.2", "0.3", "0.4", "0.5"}, root.texts("colorkey-tick"))
+	// Tick 500 sits at the centre of column 9 (step 500), 1500 at column 29's.
+	cells := root.all("rect", "cell")
+	labels := root.all("text", "col-label")
+	centre := func(j int) float64 { return cells[j].num(t, "x") + 6 }
+	assert.InDelta(t, centre(9), labels[0].num(t, "x"), 0.01)
+	assert.InDelta(t, centre(29), labels[2].num(t, "x"), 0.01)
+
+	m.ColValues = make([]float64, len(steps))
+	assert.Error(t, m.EncodeSVG(&bytes.Buffer{}), "not increasing")
 }

@@ -97,8 +97,13 @@ func (h Histogram) edges() ([]float64, error) {
 		if lo, hi, ok = finiteRange(h.Values); !ok {
 			lo, hi = 0, 1
 		}
-		if lo == hi { // one distinct value: a unit-wide range around it
-			lo, hi = lo-0.5, hi+0.5
+		// One distinct value (or a range too narrow to cut into bins):
+		// a range around it of width 1, or of 20 % of the value where ±½
+		// would vanish in rounding (1.6e107 + 0.5 is 1.6e107).
+		if hi-lo <= 1e-12*math.Max(math.Abs(lo), math.Abs(hi)) {
+			c := lo/2 + hi/2
+			pad := math.Max(0.5, 0.1*math.Abs(c))
+			lo, hi = c-pad, c+pad
 		}
 	}
 	if !(lo < hi) || !isFinite(lo) || !isFinite(hi) {

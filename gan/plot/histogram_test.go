@@ -134,3 +134,19 @@ func TestHistogramSave(t *testing.T) {
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), path)
 }
+
+// Values that are all equal get a range around them, however large they
+// are: ±½ for ordinary values, ±10 % where ½ vanishes in rounding.
+func TestHistogramOfConstantValues(t *testing.T) {
+	for _, v := range []float64{3, 0, -2e-9, 1.64e107, -1.64e107, 1e300} {
+		var b bytes.Buffer
+		require.NoError(t, Histogram{Values: []float64{v, v, v}}.Encode(&b), "%g", v)
+		assert.Contains(t, b.String(), ": 3</title>", "%g: all three values in one bar", v)
+	}
+	edges, err := Histogram{Values: []float64{3, 3}, Bins: 2}.edges()
+	require.NoError(t, err)
+	assert.Equal(t, []float64{2.5, 3, 3.5}, edges)
+	edges, err = Histogram{Values: []float64{1e107, math.Nextafter(1e107, 2e107)}, Bins: 2}.edges()
+	require.NoError(t, err)
+	assert.InDeltaSlice(t, []float64{0.9e107, 1e107, 1.1e107}, edges, 1e93)
+}

@@ -9,8 +9,9 @@ import (
 
 // LineChart is an SVG chart of several named series y(x), such as losses or
 // a metric against the training step, with nice ticks on both axes, a
-// legend, and optional dashed horizontal reference lines (a target value,
-// the true W₁, log 2).
+// legend below the x axis (outside the plot, so it hides no line), and
+// optional dashed horizontal reference lines (a target value, the true W₁,
+// log 2).
 //
 // Points whose x or y is NaN or infinite, or whose y ≤ 0 on a log scale,
 // are left out and break the line: each unbroken run of points becomes one
@@ -19,7 +20,7 @@ import (
 // them; data outside a fixed range is clipped.
 type LineChart struct {
 	Title, XLabel, YLabel string
-	Width, Height         int  // size in pixels; 0 means 640×400
+	Width, Height         int  // size in pixels without the legend; 0 means 640×400
 	LogY                  bool // logarithmic y axis
 	XRange, YRange        [2]float64
 	Series                []Line
@@ -69,10 +70,10 @@ func (c LineChart) Encode(w io.Writer) error {
 	s.printf("</g>\n")
 	for _, r := range c.Refs {
 		if r.Label != "" {
-			s.text(f.right-4, f.y.pos(r.Y)-5, "end", ` class="ref-label" fill="#555"`, r.Label)
+			s.text(f.right-4, f.y.pos(r.Y)-5, "end", ` class="ref-label" fill="#555" stroke="white" stroke-width="3" paint-order="stroke"`, r.Label)
 		}
 	}
-	c.drawLegend(&s, f)
+	drawLegend(&s, c.legend(f.width), (f.left+f.right)/2, f.bottom+xLabelSpace-6)
 	return s.end(w)
 }
 
@@ -126,7 +127,11 @@ func (c LineChart) layout() (frame, error) {
 	} else {
 		y = linearAxis(ylo, yhi, c.YRange != [2]float64{}, max(int(height/60), 3))
 	}
-	return newFrame(width, height, x, y), nil
+	legendH := legendHeight(c.legend(width))
+	f := newFrame(width, height+legendH, x, y)
+	f.bottom -= legendH
+	f.y.from = f.bottom
+	return f, nil
 }
 
 // dataRange returns the range of the drawable points and reference lines;
@@ -191,34 +196,18 @@ func (c LineChart) drawSeries(s *svgDoc, f frame, l Line, col color.RGBA) {
 	s.printf("</g>\n")
 }
 
-// drawLegend lists the named series in the top-right corner of the plot
-// area, each with a short stroke of its colour.
-func (c LineChart) drawLegend(s *svgDoc, f frame) {
-	var names []int
-	longest := 0
+// legend lists the named series, each with a short stroke of its colour,
+// in rows that fit the chart's width.
+func (c LineChart) legend(width float64) [][]legendItem {
+	var items []legendItem
 	for i, l := range c.Series {
-		if l.Name != "" {
-			names = append(names, i)
-			longest = max(longest, len([]rune(l.Name)))
+		if l.Name == "" {
+			continue
 		}
-	}
-	if len(names) == 0 {
-		return
-	}
-	const rowHeight, pad, stroke = 18.0, 8.0, 22.0
-	w := pad + stroke + 6 + float64(charWidth*longest) + pad
-	h := float64(len(names))*rowHeight + pad
-	x0, y0 := f.right-w-8, f.top+8
-	s.printf(`<g class="legend">` + "\n")
-	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="white" fill-opacity="0.85" stroke="#bbb"/>`+"\n",
-		num(x0), num(y0), num(w), num(h))
-	for row, i := range names {
-		y := y0 + pad/2 + rowHeight*(float64(row)+0.5)
 		col := hex(c.lineColor(i))
-		s.printf(`<g class="legend-entry">` + "\n")
-		s.line(x0+pad, y, x0+pad+stroke, y, ` stroke="`+col+`" stroke-width="2"`)
-		s.text(x0+pad+stroke+6, y+4, "start", "", c.Series[i].Name)
-		s.printf("</g>\n")
+		items = append(items, legendItem{label: l.Name, mark: func(s *svgDoc, x, y float64) {
+			s.line(x-legendMark/2, y, x+legendMark/2, y, ` stroke="`+col+`" stroke-width="2"`)
+		}})
 	}
-	s.printf("</g>\n")
+	return legendRows(items, width-40)
 }

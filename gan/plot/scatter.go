@@ -1,8 +1,11 @@
 package plot
 
 import (
+	"bytes"
+	"encoding/base64"
 	"image"
 	"image/color"
+	"image/png"
 	"io"
 	"math"
 )
@@ -14,14 +17,21 @@ import (
 //
 //	px = ⌊(x − XMin)/(XMax − XMin)·Width⌋,   py = ⌊(YMax − y)/(YMax − YMin)·Height⌋,
 //
-// with y growing upward. Points outside the window, or with a NaN or
-// infinite coordinate, are not drawn. The picture carries no text: say
-// what the colours mean in the chapter's caption.
+// of the picture's plot area, with y growing upward. Points outside the
+// window, or with a NaN or infinite coordinate, are not drawn.
+//
+// Image draws the plot area alone, pixels only. Encode and Save write an
+// SVG that embeds that image (as a PNG) and adds what a reader needs to
+// read it without the code: the title, both axes with round ticks, a
+// legend of the dot layers below the x axis and, for a Field, a colour key
+// on the right, all outside the plot area.
 type Scatter struct {
 	Window
-	Width, Height int    // size in pixels; 0 means 400
-	Field         *Field // background; nil means white
-	Layers        []Dots
+	Title          string
+	XLabel, YLabel string // the axes' labels
+	Width, Height  int    // size of the plot area in pixels; 0 means 400
+	Field          *Field // background; nil means white
+	Layers         []Dots
 }
 
 // Field is a scalar function f(x, y) sampled at the cell centres of
@@ -31,32 +41,42 @@ type Scatter struct {
 // (green). For a discriminator's probability D(x, y) use Min = 0, Max = 1,
 // so that D = ½ is white; leave Min = Max (both 0, say) to stretch the
 // colours over the finite values present, as suits an unbounded critic.
-// NaN paints NaNColor.
+// NaN paints NaNColor. Label names the value in the colour key.
 type Field struct {
 	NX, NY   int
 	Values   []float64
 	Min, Max float64
+	Label    string // "critic value f(x)"
 }
 
 // Dots is one set of points drawn in one colour, as filled discs or as
 // rings (outline circles 1.5 px wide), with antialiased edges. A disc
 // paints the pixel that holds its point exactly Color (any Radius ≥ ¼).
+// Label names the layer in the legend; a layer without one has no entry.
 type Dots struct {
 	Points []Point
 	Color  color.RGBA
 	Radius float64 // in pixels; 0 means 2.5 for discs, 6 for rings
 	Ring   bool
+	Label  string
 }
 
-// Real returns the points as filled discs of RealColor.
-func Real(ps []Point) Dots { return Dots{Points: ps, Color: RealColor} }
+// Real returns the points as filled discs of RealColor, labelled "real
+// samples".
+func Real(ps []Point) Dots { return Dots{Points: ps, Color: RealColor, Label: "real samples"} }
 
-// Generated returns the points as filled discs of GeneratedColor.
-func Generated(ps []Point) Dots { return Dots{Points: ps, Color: GeneratedColor} }
+// Generated returns the points as filled discs of GeneratedColor, labelled
+// "generated samples".
+func Generated(ps []Point) Dots {
+	return Dots{Points: ps, Color: GeneratedColor, Label: "generated samples"}
+}
 
-// Modes returns the points as rings of ModeColor, to mark the centres of a
-// mixture's modes under the samples drawn before them.
-func Modes(ps []Point) Dots { return Dots{Points: ps, Color: ModeColor, Ring: true} }
+// Modes returns the points as rings of ModeColor, labelled "mode centres",
+// to mark the centres of a mixture's modes under the samples drawn before
+// them.
+func Modes(ps []Point) Dots {
+	return Dots{Points: ps, Color: ModeColor, Ring: true, Label: "mode centres"}
+}
 
 const (
 	defaultSide       = 400
@@ -85,11 +105,80 @@ func (s Scatter) Image() (*image.RGBA, error) {
 	return img, nil
 }
 
-// Encode writes the picture to w as PNG.
-func (s Scatter) Encode(w io.Writer) error { return encodePNG(w, s.Image) }
+// EncodePNG writes the plot area alone to w as PNG.
+func (s Scatter) EncodePNG(w io.Writer) error { return encodePNG(w, s.Image) }
 
-// Save writes the picture as a PNG file, atomically; its error names path.
+// Encode writes the whole picture to w as SVG: the plot area as an
+// embedded PNG, and around it the title, the axes, the legend and the
+// colour key. It returns the errors of Image.
+func (s Scatter) Encode(w io.Writer) error {
+	img, err := s.Image()
+	if err != nil {
+		return err
+	}
+	var raster bytes.Buffer
+	if err := png.Encode(&raster, img); err != nil {
+		return err
+	}
+	pw, ph := float64(img.Rect.Dx()), float64(img.Rect.Dy())
+	x := linearAxis(s.XMin, s.XMax, true, max(int(pw/70), 3))
+	y := linearAxis(s.YMin, s.YMax, true, max(int(ph/50), 3))
+
+	// Layout: the frame's left edge leaves room for the y ticks, the plot
+	// area is the image's size, the colour key sits right of it, the legend
+	// below the x axis.
+	f := newFrame(0, 0, x, y)
+	f.right = f.left + pw
+	f.top = titleSpace
+	f.bottom = f.top + ph
+	var lo, hi float64
+	keyWidth := 0.0
+	if s.Field != nil {
+		lo, hi = colorRange(s.Field.Values, s.Field.Min, s.Field.Max)
+		keyWidth = 16 + colorKeyWidth(lo, hi, ph, s.Field.Label)
+	}
+	f.width = math.Max(f.right+keyWidth+rightSpace, float64(len([]rune(s.Title))*8+20))
+	legend := legendRows(s.legend(), f.width-20)
+	f.height = f.bottom + xLabelSpace + legendHeight(legend) + 4
+	f.x.from, f.x.to = f.left, f.right
+	f.y.from, f.y.to = f.bottom, f.top
+
+	var doc svgDoc
+	doc.begin(f.width, f.height)
+	doc.printf(`<image class="plot" x="%s" y="%s" width="%s" height="%s" preserveAspectRatio="none" href="data:image/png;base64,%s"/>`+"\n",
+		num(f.left), num(f.top), num(pw), num(ph), base64.StdEncoding.EncodeToString(raster.Bytes()))
+	f.drawTicks(&doc, s.Title, s.XLabel, s.YLabel)
+	if s.Field != nil {
+		colorKey(&doc, func(t float64) string { return hex(Diverging(t)) }, f.right+16, f.top, f.bottom, lo, hi, s.Field.Label)
+	}
+	drawLegend(&doc, legend, (f.left+f.right)/2, f.bottom+xLabelSpace-6)
+	return doc.end(w)
+}
+
+// legend lists the labelled layers.
+func (s Scatter) legend() []legendItem {
+	var items []legendItem
+	for _, d := range s.Layers {
+		if d.Label == "" {
+			continue
+		}
+		col, ring := hex(d.Color), d.Ring
+		items = append(items, legendItem{label: d.Label, mark: func(doc *svgDoc, x, y float64) {
+			if ring {
+				doc.printf(`<circle cx="%s" cy="%s" r="5" fill="none" stroke="%s" stroke-width="1.5"/>`+"\n", num(x), num(y), col)
+			} else {
+				doc.printf(`<circle cx="%s" cy="%s" r="3.5" fill="%s"/>`+"\n", num(x), num(y), col)
+			}
+		}})
+	}
+	return items
+}
+
+// Save writes the picture as an SVG file, atomically; its error names path.
 func (s Scatter) Save(path string) error { return save(path, s.Encode) }
+
+// SavePNG writes the plot area alone as a PNG file, atomically.
+func (s Scatter) SavePNG(path string) error { return save(path, s.EncodePNG) }
 
 func (s Scatter) valid() error {
 	if err := s.Window.valid("Scatter"); err != nil {

@@ -2,6 +2,7 @@ package plot
 
 import (
 	"bytes"
+	"encoding/base64"
 	"image"
 	"image/color"
 	"image/png"
@@ -10,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -59,7 +61,7 @@ func TestScatterPixels(t *testing.T) {
 		// Outside the window, or not finite: not drawn, no error.
 		Real([]Point{{-1, 1}, {5, 1}, {1, math.NaN()}, {math.Inf(1), 1}}),
 	}
-	img := encodePNGBytes(t, func(w *bytes.Buffer) error { return s.Encode(w) })
+	img := encodePNGBytes(t, func(w *bytes.Buffer) error { return s.EncodePNG(w) })
 	require.Equal(t, image.Rect(0, 0, 200, 100), img.Bounds())
 
 	assert.Equal(t, RealColor, rgbaAt(img, 50, 75), "real sample")
@@ -146,18 +148,59 @@ func TestScatterErrors(t *testing.T) {
 	}
 }
 
+// The SVG carries the plot area as a PNG of the plot's size, and around it
+// the title, round ticks on both axes, a legend entry per labelled layer
+// and a colour key whose ticks span the field's range.
+func TestScatterSVG(t *testing.T) {
+	s := testScatter()
+	s.Title, s.XLabel, s.YLabel = "GAN <ring-8>", "x₁", "x₂"
+	s.Field.Label = "D(x)"
+	s.Layers = []Dots{Real([]Point{{1, 0.5}}), Generated([]Point{{3, 1.5}}), Modes([]Point{{2, 1}}),
+		{Points: []Point{{2, 2}}, Color: ModeColor}} // no label, no entry
+	root := encodeSVG(t, func(w *bytes.Buffer) error { return s.Encode(w) })
+
+	assert.Equal(t, []string{"GAN <ring-8>"}, root.texts("title"))
+	assert.Equal(t, []string{"x₁"}, root.texts("label x"))
+	assert.Equal(t, []string{"x₂"}, root.texts("label y"))
+	// 200 × 100 pixels leave room for three ticks on each axis.
+	assert.Equal(t, []string{"0", "2", "4"}, root.texts("tick x"))
+	assert.Equal(t, []string{"0", "1", "2"}, root.texts("tick y"))
+	entries := root.all("g", "legend-entry")
+	require.Len(t, entries, 3)
+	for i, want := range []string{"real samples", "generated samples", "mode centres"} {
+		assert.Equal(t, []string{want}, entries[i].texts(""))
+	}
+	assert.Equal(t, hex(GeneratedColor), entries[1].all("circle", "")[0].attr("fill"))
+	assert.Equal(t, []string{"0", "0.5", "1.0"}, root.texts("colorkey-tick"))
+	assert.Equal(t, []string{"D(x)"}, root.texts("colorkey-label"))
+
+	// The plot area is the picture Image draws, placed inside the frame.
+	images := root.all("image", "plot")
+	require.Len(t, images, 1)
+	assert.Equal(t, "200", images[0].attr("width"))
+	assert.Equal(t, "100", images[0].attr("height"))
+	b64, ok := strings.CutPrefix(images[0].attr("href"), "data:image/png;base64,")
+	require.True(t, ok)
+	raw, err := base64.StdEncoding.DecodeString(b64)
+	require.NoError(t, err)
+	img := decodePNG(t, raw)
+	assert.Equal(t, RealColor, rgbaAt(img, 50, 75))
+	left, top, right, bottom := plotArea(t, root)
+	assert.Equal(t, [4]float64{images[0].num(t, "x"), images[0].num(t, "y"), 200, 100},
+		[4]float64{left, top, right - left, bottom - top})
+}
+
 func TestScatterSave(t *testing.T) {
 	dir := t.TempDir()
-	path := filepath.Join(dir, "scatter.png")
+	path := filepath.Join(dir, "scatter.svg")
 	s := testScatter()
 	s.Layers = []Dots{Real([]Point{{1, 0.5}})}
 	require.NoError(t, s.Save(path))
 	data, err := os.ReadFile(path)
 	require.NoError(t, err)
-	img := decodePNG(t, data)
-	assert.Equal(t, RealColor, rgbaAt(img, 50, 75))
+	assert.True(t, bytes.HasPrefix(data, []byte("<svg ")))
 
-	missing := filepath.Join(dir, "no-such-dir", "scatter.png")
+	missing := filepath.Join(dir, "no-such-dir", "scatter.svg")
 	err = s.Save(missing)
 	require.Error(t, err)
 	assert.Contains(t, err.Error(), missing)

@@ -155,6 +155,41 @@ func newFrame(width, height float64, x, y axis) frame {
 	return f
 }
 
+// drawTicks draws what drawAxes does except the grid lines, for a plot
+// area already filled by a picture: the ticks and their labels, the frame,
+// the title and the axis labels.
+func (f frame) drawTicks(s *svgDoc, title, xLabel, yLabel string) {
+	s.printf(`<g class="axes">` + "\n")
+	for i, t := range f.x.ticks {
+		x := f.x.pos(t)
+		s.line(x, f.bottom, x, f.bottom+4, ` stroke="#444"`)
+		s.text(x, f.bottom+17, "middle", ` class="tick x"`, f.x.labels[i])
+	}
+	for i, t := range f.y.ticks {
+		y := f.y.pos(t)
+		s.line(f.left-4, y, f.left, y, ` stroke="#444"`)
+		s.text(f.left-7, y+4, "end", ` class="tick y"`, f.y.labels[i])
+	}
+	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#444"/>`+"\n",
+		num(f.left), num(f.top), num(f.right-f.left), num(f.bottom-f.top))
+	s.printf("</g>\n")
+	f.drawLabels(s, title, xLabel, yLabel)
+}
+
+// drawLabels draws the title and the axis labels.
+func (f frame) drawLabels(s *svgDoc, title, xLabel, yLabel string) {
+	if title != "" {
+		s.text(f.width/2, 22, "middle", ` class="title" font-size="15" font-weight="bold"`, title)
+	}
+	if xLabel != "" {
+		s.text((f.left+f.right)/2, f.bottom+xLabelSpace-10, "middle", ` class="label x"`, xLabel)
+	}
+	if yLabel != "" {
+		x, y := 14.0, (f.top+f.bottom)/2
+		s.text(x, y, "middle", fmt.Sprintf(` class="label y" transform="rotate(-90 %s %s)"`, num(x), num(y)), yLabel)
+	}
+}
+
 // drawAxes draws the title, a light grid line and a label at every tick,
 // the frame of the plot area, and the axis labels.
 func (f frame) drawAxes(s *svgDoc, title, xLabel, yLabel string) {
@@ -174,16 +209,7 @@ func (f frame) drawAxes(s *svgDoc, title, xLabel, yLabel string) {
 	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#444"/>`+"\n",
 		num(f.left), num(f.top), num(f.right-f.left), num(f.bottom-f.top))
 	s.printf("</g>\n")
-	if title != "" {
-		s.text(f.width/2, 22, "middle", ` class="title" font-size="15" font-weight="bold"`, title)
-	}
-	if xLabel != "" {
-		s.text((f.left+f.right)/2, f.height-10, "middle", ` class="label x"`, xLabel)
-	}
-	if yLabel != "" {
-		x, y := 14.0, (f.top+f.bottom)/2
-		s.text(x, y, "middle", fmt.Sprintf(` class="label y" transform="rotate(-90 %s %s)"`, num(x), num(y)), yLabel)
-	}
+	f.drawLabels(s, title, xLabel, yLabel)
 }
 
 // clip defines the plot area as a clip path with the given id, for data
@@ -191,4 +217,131 @@ func (f frame) drawAxes(s *svgDoc, title, xLabel, yLabel string) {
 func (f frame) clip(s *svgDoc, id string) {
 	s.printf(`<clipPath id="%s"><rect x="%s" y="%s" width="%s" height="%s"/></clipPath>`+"\n",
 		id, num(f.left), num(f.top), num(f.right-f.left), num(f.bottom-f.top))
+}
+
+// ---- legends
+//
+// Legends sit below the x axis's label, outside the plot area, so that they
+// never hide data: one or more rows of entries, each a small sample of the
+// mark and its label.
+
+// legendItem is one entry of a legend.
+type legendItem struct {
+	label string
+	mark  func(s *svgDoc, x, y float64) // draws the mark centred on (x, y), at most 22 px wide
+}
+
+const (
+	legendRowHeight = 18.0
+	legendMark      = 22.0 // width of the mark's slot
+	legendGap       = 18.0 // between two entries of a row
+)
+
+func (it legendItem) width() float64 {
+	return legendMark + 6 + float64(charWidth*len([]rune(it.label)))
+}
+
+// legendRows cuts the items, in order, into rows no wider than width.
+func legendRows(items []legendItem, width float64) [][]legendItem {
+	var rows [][]legendItem
+	used := 0.0
+	for _, it := range items {
+		w := it.width()
+		if len(rows) == 0 || used+legendGap+w > width {
+			rows = append(rows, nil)
+			used = -legendGap
+		}
+		rows[len(rows)-1] = append(rows[len(rows)-1], it)
+		used += legendGap + w
+	}
+	return rows
+}
+
+// legendHeight is the height the rows take, with a margin above.
+func legendHeight(rows [][]legendItem) float64 {
+	if len(rows) == 0 {
+		return 0
+	}
+	return float64(len(rows))*legendRowHeight + 6
+}
+
+// drawLegend draws the rows, each centred on cx, the first row's middle at
+// y0 + 6 + legendRowHeight/2.
+func drawLegend(s *svgDoc, rows [][]legendItem, cx, y0 float64) {
+	if len(rows) == 0 {
+		return
+	}
+	s.printf(`<g class="legend">` + "\n")
+	for r, row := range rows {
+		total := -legendGap
+		for _, it := range row {
+			total += legendGap + it.width()
+		}
+		x := cx - total/2
+		y := y0 + 6 + legendRowHeight*(float64(r)+0.5)
+		for _, it := range row {
+			s.printf(`<g class="legend-entry">` + "\n")
+			it.mark(s, x+legendMark/2, y)
+			s.text(x+legendMark+6, y+4, "start", "", it.label)
+			s.printf("</g>\n")
+			x += it.width() + legendGap
+		}
+	}
+	s.printf("</g>\n")
+}
+
+// ---- colour keys
+
+// colorKey draws a vertical bar of the colour map from lo (bottom) to hi
+// (top) at x, spanning [top, bottom], with nice ticks on its right and a
+// label, rotated, right of them. It returns the width it takes from x.
+func colorKey(s *svgDoc, colors func(t float64) string, x, top, bottom, lo, hi float64, label string) {
+	const steps, barWidth = 64, 14.0
+	h := bottom - top
+	s.printf(`<g class="colorkey">` + "\n")
+	s.printf(`<g shape-rendering="crispEdges">` + "\n")
+	for i := range steps {
+		y := top + h*float64(steps-1-i)/steps
+		s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="%s"/>`+"\n",
+			num(x), num(y), num(barWidth), num(h/steps+0.5), colors((float64(i)+0.5)/steps))
+	}
+	s.printf("</g>\n")
+	s.printf(`<rect x="%s" y="%s" width="%s" height="%s" fill="none" stroke="#444"/>`+"\n", num(x), num(top), num(barWidth), num(h))
+	a := linearAxis(lo, hi, true, max(int(h/45), 3))
+	a.from, a.to = bottom, top
+	if lo == hi {
+		a.ticks, a.labels = []float64{lo}, []string{tickLabel(lo, math.Max(math.Abs(lo), 1))}
+	}
+	longest := 0
+	for i, t := range a.ticks {
+		y := a.pos(t)
+		if lo == hi {
+			y = (top + bottom) / 2
+		}
+		s.line(x+barWidth, y, x+barWidth+4, y, ` stroke="#444"`)
+		s.text(x+barWidth+7, y+4, "start", ` class="colorkey-tick"`, a.labels[i])
+		longest = max(longest, len(a.labels[i]))
+	}
+	if label != "" {
+		lx, ly := x+barWidth+10+float64(charWidth*longest)+8, (top+bottom)/2
+		s.text(lx, ly, "middle", fmt.Sprintf(` class="colorkey-label" transform="rotate(90 %s %s)"`, num(lx), num(ly)), label)
+	}
+	s.printf("</g>\n")
+}
+
+// colorKeyWidth is how much room colorKey takes right of x.
+func colorKeyWidth(lo, hi, h float64, label string) float64 {
+	longest := 1
+	if lo != hi {
+		for _, l := range linearAxis(lo, hi, true, max(int(h/45), 3)).labels {
+			longest = max(longest, len(l))
+		}
+	} else {
+		longest = len(tickLabel(lo, math.Max(math.Abs(lo), 1)))
+	}
+	w := 14 + 7 + float64(charWidth*longest)
+	if label != "" {
+		w += 3 + 8 + 12
+	}
+	return w
 }

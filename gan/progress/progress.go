@@ -7,6 +7,13 @@
 //
 //	gan [#########---------------] 750/2000 812 steps/s ETA 1.5s W1 0.123
 //
+// The line must fit the terminal's width: a longer one wraps, '\r' then
+// returns only to the start of its last row, and every redraw leaves a
+// stale row behind. So the bar asks the terminal for its width (the
+// TIOCGWINSZ ioctl, through the standard library's syscall package; else
+// $COLUMNS; else 80) at every redraw, and shortens the line to fit: first
+// the bar itself, then the metrics from the last, then the label.
+//
 // Anywhere else (a pipe, a file, a CI log) carriage returns would pile up,
 // so the bar prints a plain line each time the run passes another tenth of
 // its steps, and one final line:
@@ -15,17 +22,23 @@
 //	...
 //	gan done 2000/2000 in 2.5s (812 steps/s) W1 0.123
 //
-// The rate is the steps done so far divided by the time since New, and the
-// ETA is the steps left divided by that rate. The clock can be replaced
-// (Options.Now), so tests see exactly the same output every time.
+// The rate shown, and the ETA (the steps left divided by it), come from the
+// recent steps, those of the last ten seconds or so: a run whose first
+// steps are slow (chapter 05 trains its critic twenty times as often in
+// its first 25 steps) would otherwise be promised an hour for a minute's
+// work. The final line gives the average over the whole run. The clock
+// can be replaced (Options.Now), so tests see exactly the same output
+// every time.
 package progress
 
 import (
 	"fmt"
 	"io"
 	"os"
+	"strconv"
 	"strings"
 	"time"
+	"unicode/utf8"
 )
 
 // Metric is a named number shown after the bar, such as the latest W₁
@@ -48,11 +61,15 @@ const (
 	Plain
 )
 
-// Options adjusts a Bar. The zero value means Auto mode and the real clock.
+// Options adjusts a Bar. The zero value means Auto mode, the real clock
+// and the terminal's width.
 type Options struct {
 	Mode Mode
 	// Now is the clock; nil means time.Now.
 	Now func() time.Time
+	// Width is the number of columns the terminal line may take; 0 means
+	// ask the terminal, then $COLUMNS, then use 80.
+	Width int
 }
 
 // Bar shows the progress of a run of a known number of steps. It is not
@@ -64,8 +81,10 @@ type Bar struct {
 	now      func() time.Time
 	terminal bool
 
+	width    int // Options.Width
 	start    time.Time
 	step     int
+	recent   []sample // (time, step) over the last rateWindow, oldest first
 	metrics  []Metric
 	lastDraw time.Time // terminal: when the line was last drawn
 	drawn    bool      // terminal: whether it has been drawn at all
@@ -73,10 +92,20 @@ type Bar struct {
 	finished bool
 }
 
+// sample is the step reached at a time.
+type sample struct {
+	at   time.Time
+	step int
+}
+
 const (
-	barWidth    = 24
-	redrawEvery = 100 * time.Millisecond
-	clearToEOL  = "\x1b[K"
+	barWidth     = 24
+	minBarWidth  = 8
+	redrawEvery  = 100 * time.Millisecond
+	clearToEOL   = "\x1b[K"
+	rateWindow   = 10 * time.Second       // the rate is measured over about this much recent time
+	sampleEvery  = 250 * time.Millisecond // how often a (time, step) sample is kept
+	defaultWidth = 80
 )
 
 // New returns a Bar for a run of total steps that writes to w, choosing the
@@ -96,7 +125,9 @@ func NewWithOptions(w io.Writer, total int, label string, opt Options) *Bar {
 		now = time.Now
 	}
 	terminal := opt.Mode == Terminal || (opt.Mode == Auto && isTerminal(w))
-	return &Bar{w: w, total: total, label: label, now: now, terminal: terminal, start: now(), nextTick: 1}
+	start := now()
+	return &Bar{w: w, total: total, label: label, now: now, terminal: terminal, width: opt.Width, start: start,
+		nextTick: 1, recent: []sample{{start, 0}}}
 }
 
 // isTerminal says whether w is a character device such as a terminal.
@@ -122,6 +153,7 @@ func (b *Bar) Update(step int, metrics ...Metric) {
 	b.step = step
 	b.metrics = append(b.metrics[:0], metrics...)
 	now := b.now()
+	b.remember(now, step)
 	if b.terminal {
 		if b.drawn && now.Sub(b.lastDraw) < redrawEvery && step < b.total {
 			return
@@ -181,12 +213,71 @@ func (b *Bar) Finish() {
 	fmt.Fprintln(b.w, line)
 }
 
-// barLine is the terminal form:
+// remember keeps a (time, step) sample every sampleEvery, and forgets those
+// older than rateWindow, keeping at least the newest one of them as the
+// start of the window.
+func (b *Bar) remember(now time.Time, step int) {
+	if last := b.recent[len(b.recent)-1]; now.Sub(last.at) >= sampleEvery {
+		b.recent = append(b.recent, sample{now, step})
+	}
+	drop := 0
+	for drop+1 < len(b.recent) && now.Sub(b.recent[drop+1].at) >= rateWindow {
+		drop++
+	}
+	b.recent = b.recent[drop:]
+}
+
+// barLine is the terminal form, fitted to the terminal's width:
 // "label [#####-------] 500/2000 812 steps/s ETA 2s W1 0.123".
 func (b *Bar) barLine(now time.Time) string {
-	done := min(max(b.step, 0), b.total) * barWidth / b.total
-	bar := "[" + strings.Repeat("#", done) + strings.Repeat("-", barWidth-done) + "]"
-	return fmt.Sprintf("%s %s %d/%d", b.label, bar, b.step, b.total) + b.speedText(now) + b.metricText()
+	return fitLine(b.label, b.step, b.total, b.speedText(now), b.metrics, b.columns()-1)
+}
+
+// columns is the width of the terminal line.
+func (b *Bar) columns() int {
+	if b.width > 0 {
+		return b.width
+	}
+	if f, ok := b.w.(*os.File); ok {
+		if n, ok := terminalWidth(f); ok {
+			return n
+		}
+	}
+	if n, err := strconv.Atoi(os.Getenv("COLUMNS")); err == nil && n > 0 {
+		return n
+	}
+	return defaultWidth
+}
+
+// fitLine writes the terminal line in at most width columns (runes): the
+// bar shrinks from 24 marks to 8, then the metrics go from the last (the
+// bar growing back where it can), then the bar and the speed, and what is
+// still too long is cut.
+func fitLine(label string, step, total int, speed string, metrics []Metric, width int) string {
+	line := func(marks int, metrics []Metric, speed string) string {
+		s := label
+		if marks > 0 {
+			done := min(max(step, 0), total) * marks / total
+			s += " [" + strings.Repeat("#", done) + strings.Repeat("-", marks-done) + "]"
+		}
+		return s + fmt.Sprintf(" %d/%d", step, total) + speed + metricText(metrics)
+	}
+	fits := func(s string) bool { return utf8.RuneCountInString(s) <= width }
+	for n := len(metrics); n >= 0; n-- {
+		for marks := barWidth; marks >= minBarWidth; marks-- {
+			if s := line(marks, metrics[:n], speed); fits(s) {
+				return s
+			}
+		}
+	}
+	s := line(0, nil, speed)
+	if !fits(s) {
+		s = line(0, nil, "")
+	}
+	if !fits(s) {
+		s = string([]rune(s)[:max(width, 0)])
+	}
+	return s
 }
 
 // plainLine is the log form:
@@ -196,21 +287,25 @@ func (b *Bar) plainLine(now time.Time) string {
 	return fmt.Sprintf("%s step %d/%d (%d%%)", b.label, b.step, b.total, percent) + b.speedText(now) + b.metricText()
 }
 
-// speedText is " 812 steps/s ETA 2s", or "" before the rate is known.
+// speedText is " 812 steps/s ETA 2s", or "" before the rate is known. Both
+// numbers come from the recent steps (recentRate).
 func (b *Bar) speedText(now time.Time) string {
-	rate, ok := b.rate(now)
-	if !ok {
+	from := b.recent[0]
+	steps, elapsed := b.step-from.step, now.Sub(from.at)
+	if steps <= 0 || elapsed <= 0 {
 		return ""
 	}
-	// steps left / rate, written as elapsed·left/step so that round numbers
-	// stay exact; capped at 10⁸ s to stay within a time.Duration.
+	// steps left / rate, written as elapsed·left/steps so that round
+	// numbers stay exact; capped at 10⁸ s to stay within a time.Duration.
 	left := max(b.total-b.step, 0)
-	eta := float64(now.Sub(b.start)) * float64(left) / float64(b.step)
+	eta := float64(elapsed) * float64(left) / float64(steps)
+	rate := float64(steps) / elapsed.Seconds()
 	return " " + formatRate(rate) + " steps/s ETA " + formatDuration(time.Duration(min(eta, 1e17)))
 }
 
-// rate is steps per second since the start; it is unknown (false) until
-// some steps are done and some time has passed.
+// rate is the average steps per second since the start, for the final
+// line; it is unknown (false) until some steps are done and some time has
+// passed.
 func (b *Bar) rate(now time.Time) (float64, bool) {
 	elapsed := now.Sub(b.start).Seconds()
 	if b.step <= 0 || elapsed <= 0 {
@@ -219,9 +314,11 @@ func (b *Bar) rate(now time.Time) (float64, bool) {
 	return float64(b.step) / elapsed, true
 }
 
-func (b *Bar) metricText() string {
+func (b *Bar) metricText() string { return metricText(b.metrics) }
+
+func metricText(metrics []Metric) string {
 	var s strings.Builder
-	for _, m := range b.metrics {
+	for _, m := range metrics {
 		fmt.Fprintf(&s, " %s %.4g", m.Name, m.Value)
 	}
 	return s.String()

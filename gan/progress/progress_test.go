@@ -6,6 +6,7 @@ import (
 	"strings"
 	"testing"
 	"time"
+	"unicode/utf8"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
@@ -77,9 +78,12 @@ func TestPlainJumpsAndStops(t *testing.T) {
 	bar.Finish() // a second Finish writes nothing
 	bar.Update(1000)
 	// At step 250 after 65 s: 3.85 steps/s, 750 steps left take 195 s.
+	// Later lines measure the rate since the last sample that is at least
+	// ten seconds old: step 260 at 130 s for step 500 at 195 s, 240 steps
+	// in 65 s; the final line gives the average.
 	want := `run step 250/1000 (25%) 3.85 steps/s ETA 3m15s
-run step 500/1000 (50%) 2.56 steps/s ETA 3m15s
-run step 750/1000 (75%) 2.88 steps/s ETA 1m27s
+run step 500/1000 (50%) 3.69 steps/s ETA 2m15s
+run step 750/1000 (75%) 3.85 steps/s ETA 1m05s
 run stopped at 750/1000 in 4m20s (2.88 steps/s)
 `
 	assert.Equal(t, want, buf.String())
@@ -216,4 +220,51 @@ func TestFinishOneStepShort(t *testing.T) {
 	buf.Reset()
 	bar.Finish()
 	assert.Equal(t, "x stopped at 9/10 in 1.0s (9 steps/s)\n", buf.String())
+}
+
+// A run whose first steps are slow: the ETA follows the recent rate, not
+// the average since the start.
+func TestETAFromRecentSteps(t *testing.T) {
+	var buf bytes.Buffer
+	clock := newClock()
+	bar := NewWithOptions(&buf, 1000, "wgan", Options{Mode: Terminal, Now: clock.now, Width: 200})
+	for step := 1; step <= 25; step++ { // 25 slow steps, 1 s each
+		clock.advance(time.Second)
+		bar.Update(step)
+	}
+	for step := 26; step <= 525; step++ { // then 50 steps a second
+		clock.advance(20 * time.Millisecond)
+		bar.Update(step)
+	}
+	frames := strings.Split(buf.String(), "\r")
+	last := frames[len(frames)-1]
+	// The average rate, 525 steps in 35 s, would promise 475/15 = 32 s.
+	assert.Contains(t, last, "525/1000 50 steps/s ETA 9.5s", last)
+}
+
+// On a narrow terminal the line shrinks to fit: a line that wraps would
+// leave a stale row at every redraw.
+func TestTerminalLineFitsTheWidth(t *testing.T) {
+	metrics := []Metric{{"modes", 23}, {"high quality", 0.072}, {"reverse KL", 0.4683}}
+	speed := " 186 steps/s ETA 9.5s"
+	label := "WGAN-GP grid-25"
+	full := fitLine(label, 300, 2000, speed, metrics, 200)
+	assert.Equal(t, "WGAN-GP grid-25 [###---------------------] 300/2000 186 steps/s ETA 9.5s modes 23 high quality 0.072 reverse KL 0.4683", full)
+	for _, width := range []int{79, 60, 40, 20, 5, 0} {
+		line := fitLine(label, 300, 2000, speed, metrics, width)
+		assert.LessOrEqual(t, utf8.RuneCountInString(line), width, "%d: %q", width, line)
+	}
+	assert.Equal(t, "WGAN-GP grid-25 [###-------------------] 300/2000 186 steps/s ETA 9.5s modes 23", fitLine(label, 300, 2000, speed, metrics, 79))
+	assert.Equal(t, "WGAN-GP grid-25 [#-----------] 300/2000 186 steps/s ETA 9.5s", fitLine(label, 300, 2000, speed, metrics, 60))
+	assert.Equal(t, "WGAN-GP grid-25 300/2000", fitLine(label, 300, 2000, speed, metrics, 30))
+
+	// Options.Width, else $COLUMNS, else 80 (a buffer is no terminal).
+	var buf bytes.Buffer
+	t.Setenv("COLUMNS", "50")
+	bar := NewWithOptions(&buf, 2000, label, Options{Mode: Terminal, Now: newClock().now})
+	assert.Equal(t, 50, bar.columns())
+	t.Setenv("COLUMNS", "")
+	assert.Equal(t, 80, bar.columns())
+	bar.width = 33
+	assert.Equal(t, 33, bar.columns())
 }

@@ -16,6 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
+	"ganbook/internal/sysmem"
 	"ganbook/layers/atomicfile"
 	"ganbook/tensor"
 )
@@ -250,6 +251,10 @@ func read(r io.Reader, size int64) (map[string]*tensor.Tensor, map[string]string
 	if err := checkLayout(entries, size-8-int64(n)); err != nil {
 		return nil, nil, err
 	}
+	if avail, ok := sysmem.Available(); ok && uint64(size-8-int64(n)) > avail {
+		return nil, nil, fmt.Errorf("the tensors take %s, more than the %s of memory available",
+			sysmem.Format(float64(size-8-int64(n))), sysmem.Format(float64(avail)))
+	}
 	tensors, err := readData(r, entries)
 	if err != nil {
 		return nil, nil, err
@@ -267,20 +272,24 @@ func readError(what string, err error) error {
 }
 
 // readData reads each tensor's values; entries are sorted by offset and
-// tile the data section, so it reads straight through.
+// tile the data section, so it reads straight through. It allocates no
+// more than it has read: the header's offsets and the stated size are only
+// promises (a reader may hold fewer bytes, a file may be sparse), so each
+// tensor's values grow as their bytes arrive, 64 KiB at a time, at most
+// about twice the bytes read so far.
 func readData(r io.Reader, entries []entry) (map[string]*tensor.Tensor, error) {
 	tensors := make(map[string]*tensor.Tensor, len(entries))
 	buf := make([]byte, 1<<16)
 	for _, e := range entries {
-		data := make([]float64, (e.end-e.begin)/8)
-		for done := 0; done < len(data); {
-			chunk := buf[:8*min(len(data)-done, len(buf)/8)]
+		n := int((e.end - e.begin) / 8)
+		data := make([]float64, 0, min(n, len(buf)/8))
+		for len(data) < n {
+			chunk := buf[:8*min(n-len(data), len(buf)/8)]
 			if _, err := io.ReadFull(r, chunk); err != nil {
 				return nil, readError(fmt.Sprintf("the data of tensor %q", e.name), err)
 			}
 			for i := 0; i < len(chunk); i += 8 {
-				data[done] = math.Float64frombits(binary.LittleEndian.Uint64(chunk[i:]))
-				done++
+				data = append(data, math.Float64frombits(binary.LittleEndian.Uint64(chunk[i:])))
 			}
 		}
 		tensors[e.name] = tensor.New(data, e.shape...)

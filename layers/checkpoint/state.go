@@ -4,6 +4,7 @@ import (
 	"encoding/hex"
 	"fmt"
 	"maps"
+	"math"
 	"math/rand/v2"
 	"slices"
 	"strings"
@@ -120,6 +121,9 @@ func (s State) load(tensors map[string]*tensor.Tensor, meta map[string]string) e
 		return err
 	}
 	if err := checkShapes(targets, tensors); err != nil {
+		return err
+	}
+	if err := checkFinite(targets, tensors); err != nil {
 		return err
 	}
 	rngStates := make(map[string][]byte, len(s.RNG))
@@ -260,6 +264,19 @@ func checkShapes(targets []target, tensors map[string]*tensor.Tensor) error {
 	}
 	if len(problems) > 0 {
 		return fmt.Errorf("does not match: %s", strings.Join(problems, "; "))
+	}
+	return nil
+}
+
+// checkFinite names the first tensor that holds NaN or ±Inf: the
+// checkpoint of a run that diverged, which no training can continue from.
+func checkFinite(targets []target, tensors map[string]*tensor.Tensor) error {
+	for _, t := range targets {
+		for i, v := range tensors[t.name].Data() {
+			if math.IsNaN(v) || math.IsInf(v, 0) {
+				return fmt.Errorf("tensor %q holds %v at index %d: the checkpoint of a diverged run", t.name, v, i)
+			}
+		}
 	}
 	return nil
 }

@@ -1,25 +1,52 @@
 package gan
 
 import (
-	"flag"
 	"math"
 	"math/rand/v2"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
 	"ganbook/autograd"
+	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/plot"
 	"ganbook/layers"
 	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
-// tinyExperiment is a run small enough for a unit test.
-func tinyExperiment(rec Recipe, steps int) ToyExperiment {
-	return ToyExperiment{Recipe: rec, Networks: PacGANNetworks(6, 5), Data: data.Ring8(), Seed: 3, Steps: steps,
-		Batch: 8, EvalEvery: 2, EvalSamples: 50}
+// tinyRun is a run small enough for a unit test.
+func tinyRun(name string, game Game, steps int) ToyRun {
+	b := DefaultToyBudget()
+	b.Batch, b.EvalEvery, b.EvalSamples, b.LRScale, b.LinearDecay = 8, 2, 50, 1, false
+	return ToyRun{Name: name, Game: game, Networks: PacGANNetworks(6, 5), Data: data.Ring8(), Budget: b, Seed: 3, Steps: steps}
+}
+
+// plainGAN is the non-saturating GAN of chapter 01, for tests of the runner.
+func plainGAN(t *Toy) func(int) []Quantity {
+	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
+	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
+	loss := NonSaturating{}
+	return func(i int) []Quantity {
+		optD.SetLR(t.LR(1e-4, i))
+		optG.SetLR(t.LR(1e-4, i))
+		real, fake := t.Real(), t.Fake()
+		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
+		optD.ZeroGrad()
+		lossD.Backward()
+		optD.Step()
+		var lossG *autograd.Var
+		Frozen(t.D, func() {
+			optG.ZeroGrad()
+			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
+			lossG.Backward()
+			optG.Step()
+		})
+		return []Quantity{{"D loss", lossD.Item()}, {"G loss", lossG.Item()}}
+	}
 }
 
 func TestPacGANNetworks(t *testing.T) {
@@ -51,56 +78,15 @@ func countParams(m layers.Module) int {
 	return n
 }
 
-func TestRecipesFollowThePapers(t *testing.T) {
-	params := []*autograd.Var{autograd.Param(tensor.Zeros(1))}
-	cases := []struct {
-		recipe       Recipe
-		dSteps       int
-		penalty      Penalty
-		lambda, clip float64
-		lr           float64
-		betas        [2]float64 // Adam's; zero for RMSprop
-	}{
-		{NonSaturatingRecipe(), 1, NoPenalty, 0, 0, 1e-4, [2]float64{0.8, 0.999}},
-		{WGANGPRecipe(10), 5, PenaltyWGANGP, 10, 0, 1e-4, [2]float64{0.5, 0.9}},
-		{DRAGANRecipe(), 1, PenaltyDRAGAN, 10, 0, 1e-4, [2]float64{0.5, 0.9}},
-		{WeightClippingRecipe(), 5, NoPenalty, 0, 0.01, 5e-5, [2]float64{}},
-	}
-	for _, c := range cases {
-		t.Run(c.recipe.Name, func(t *testing.T) {
-			assert.Equal(t, c.dSteps, c.recipe.DSteps)
-			assert.Equal(t, c.penalty, c.recipe.Penalty)
-			assert.Equal(t, c.lambda, c.recipe.Lambda)
-			assert.Equal(t, c.clip, c.recipe.Clip)
-			opt := c.recipe.optimizer(params)
-			assert.Equal(t, c.lr, opt.LR())
-			if adam, ok := opt.(*optim.Adam); ok {
-				b1, b2 := adam.Betas()
-				assert.Equal(t, c.betas, [2]float64{b1, b2})
-			} else {
-				assert.IsType(t, &optim.RMSprop{}, opt)
-				assert.Equal(t, [2]float64{}, c.betas)
-			}
-		})
-	}
-	assert.Equal(t, 0.5, DRAGANRecipe().PerturbC)
-}
-
-func TestScaleLR(t *testing.T) {
-	rec := WGANGPRecipe(1).ScaleLR(10)
-	assert.InDelta(t, 1e-3, rec.LR, 1e-18)
-	assert.Equal(t, 0.5, rec.Beta1, "only the rate changes")
-	assert.Equal(t, 1e-4, WGANGPRecipe(1).LR, "the original is a copy, not changed")
-	assert.Panics(t, func() { rec.ScaleLR(0) })
-	assert.Panics(t, func() { rec.ScaleLR(math.Inf(1)) })
-}
-
-func TestToyExperimentIsDeterministic(t *testing.T) {
-	for _, rec := range []Recipe{NonSaturatingRecipe(), WGANGPRecipe(10), DRAGANRecipe(), WeightClippingRecipe()} {
-		t.Run(rec.Name, func(t *testing.T) {
-			a, err := tinyExperiment(rec, 5).Run()
+func TestToyRunIsDeterministic(t *testing.T) {
+	for _, c := range []struct {
+		name string
+		game Game
+	}{{"GAN", plainGAN}, {"WGAN-GP", WGANGP(10)}} {
+		t.Run(c.name, func(t *testing.T) {
+			a, err := tinyRun(c.name, c.game, 5).Run()
 			require.NoError(t, err)
-			b, err := tinyExperiment(rec, 5).Run()
+			b, err := tinyRun(c.name, c.game, 5).Run()
 			require.NoError(t, err)
 			for _, name := range a.History.Names() {
 				assert.Equal(t, a.History.Get(name).Values, b.History.Get(name).Values, name)
@@ -110,9 +96,8 @@ func TestToyExperimentIsDeterministic(t *testing.T) {
 	}
 }
 
-func TestToyExperimentRecordsCoverageAndNorms(t *testing.T) {
-	e := tinyExperiment(WGANGPRecipe(10), 5)
-	res, err := e.Run()
+func TestToyRunRecordsCoverageAndNorms(t *testing.T) {
+	res, err := tinyRun("WGAN-GP", WGANGP(10), 5).Run()
 	require.NoError(t, err)
 	// Evaluations after steps 2, 4 and 5 (the last).
 	assert.Equal(t, []int{2, 4, 5}, res.Track.Steps)
@@ -128,48 +113,26 @@ func TestToyExperimentRecordsCoverageAndNorms(t *testing.T) {
 		assert.GreaterOrEqual(t, n, 0.0)
 	}
 
-	// Without a penalty there are no norms, unless they are monitored.
-	gan, err := tinyExperiment(NonSaturatingRecipe(), 5).Run()
+	// A game that records no norms has none.
+	gan, err := tinyRun("GAN", plainGAN, 5).Run()
 	require.NoError(t, err)
 	assert.Nil(t, gan.WindowNorms)
 	assert.True(t, math.IsNaN(gan.MeanWindowNorm()))
-	assert.Empty(t, gan.History.Get("grad norm").Values)
+	assert.False(t, gan.History.Has("grad norm"))
 }
 
-func TestMonitoringDoesNotChangeTraining(t *testing.T) {
-	plain, err := tinyExperiment(WeightClippingRecipe(), 4).Run()
-	require.NoError(t, err)
-	e := tinyExperiment(WeightClippingRecipe(), 4)
-	e.MonitorNorms = true
-	watched, err := e.Run()
-	require.NoError(t, err)
-	assert.Equal(t, plain.History.Get("D loss").Values, watched.History.Get("D loss").Values)
-	assert.Equal(t, plain.Samples.Data(), watched.Samples.Data())
-	// Only the last critic update of a step is watched: batch 8 each, and
-	// the window since the evaluation at step 2 holds steps 3 and 4.
-	assert.Len(t, watched.WindowNorms, 2*8)
-	assert.Len(t, watched.History.Get("grad norm").Values, 4)
-}
-
-func TestWeightClippingHoldsTheBound(t *testing.T) {
-	res, err := tinyExperiment(WeightClippingRecipe(), 3).Run()
-	require.NoError(t, err)
-	for _, p := range layers.Vars(res.D) {
-		for _, v := range p.Value.Data() {
-			require.LessOrEqual(t, math.Abs(v), 0.01)
-		}
-	}
-}
-
-func TestToyExperimentRejectsBadSettings(t *testing.T) {
-	e := tinyExperiment(NonSaturatingRecipe(), 3)
-	e.EvalSamples = 0
-	_, err := e.Run()
-	assert.EqualError(t, err, "GAN ring-8: evaluation samples must be at least 1, got 0")
-	e = tinyExperiment(NonSaturatingRecipe(), 3)
-	e.Batch = 1
-	_, err = e.Run()
-	assert.EqualError(t, err, "GAN ring-8: batch must be at least 2 for batch norm, got 1")
+func TestToyRunRejectsBadSettings(t *testing.T) {
+	r := tinyRun("GAN", plainGAN, 3)
+	r.Budget.EvalSamples = 0
+	_, err := r.Run()
+	assert.EqualError(t, err, "GAN: evaluation samples must be at least 1, got 0")
+	r = tinyRun("GAN", plainGAN, 3)
+	r.Budget.Batch = 1
+	_, err = r.Run()
+	assert.EqualError(t, err, "GAN: -batch must be at least 2, got 1")
+	r = tinyRun("GAN", plainGAN, 0)
+	_, err = r.Run()
+	assert.EqualError(t, err, "GAN: steps must be at least 1, got 0")
 }
 
 func TestInterpolateNormsOfALinearCritic(t *testing.T) {
@@ -178,7 +141,7 @@ func TestInterpolateNormsOfALinearCritic(t *testing.T) {
 	w := autograd.Const(tensor.New([]float64{3, -4}, 2, 1))
 	d := func(x *autograd.Var) *autograd.Var { return autograd.MatMul(x, w) }
 	r := rand.New(rand.NewPCG(1, 1))
-	norms := interpolateNorms(d, tensor.RandN(r, 4, 2), tensor.RandN(r, 4, 2), r)
+	norms := InterpolationNorms(d, tensor.RandN(r, 4, 2), tensor.RandN(r, 4, 2), r)
 	require.Len(t, norms.Data(), 4)
 	assert.InDeltaSlice(t, []float64{5, 5, 5, 5}, norms.Data(), 1e-12)
 }
@@ -215,18 +178,35 @@ func TestNetworksConstructors(t *testing.T) {
 func TestToyBudget(t *testing.T) {
 	b := DefaultToyBudget()
 	require.NoError(t, b.Check())
-	fs := flag.NewFlagSet("test", flag.ContinueOnError)
-	b.RegisterFlags(fs)
-	require.NoError(t, fs.Parse([]string{"-batch", "16", "-width", "8", "-lr-scale", "2", "-lr-decay=false", "-lambda", "3", "-eval-every", "7"}))
-	assert.Equal(t, ToyBudget{Batch: 16, Width: 8, LRScale: 2, Lambda: 3, EvalEvery: 7, EvalSamples: 2500}, b)
-
-	e := b.WGANGPExperiment(data.Grid25(), 9, 11)
-	assert.Equal(t, "WGAN-GP", e.Recipe.Name)
-	assert.Equal(t, 3.0, e.Recipe.Lambda)
-	assert.InDelta(t, 2e-4, e.Recipe.LR, 1e-18, "the paper's 1e-4 times the scale")
-	assert.Equal(t, []int{16, 7, 2500, 11}, []int{e.Batch, e.EvalEvery, e.EvalSamples, e.Steps})
-	assert.Equal(t, uint64(9), e.Seed)
-	assert.False(t, e.LinearDecay)
+	var parsed *ToyBudget
+	spec := chapter.Spec{Name: "test", Defaults: chapter.Flags{Steps: 1}, Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
+		fresh := DefaultToyBudget()
+		parsed = &fresh
+		fresh.RegisterFlags(fs)
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return fresh.Memory(f.Steps, 1) })
+		return nil
+	}}
+	var stderr strings.Builder
+	_, _, err := chapter.Parse(spec, []string{"-batch", "16", "-width", "8", "-lr-scale", "2", "-lr-decay=false", "-lambda", "3", "-eval-every", "7"}, &stderr, &stderr)
+	require.NoError(t, err)
+	assert.Equal(t, ToyBudget{Batch: 16, Width: 8, LRScale: 2, Lambda: 3, EvalEvery: 7, EvalSamples: 2500}, *parsed)
+	for _, c := range []struct {
+		args []string
+		msg  string
+	}{
+		{[]string{"-batch", "1"}, "-batch must be at least 2, got 1"},
+		{[]string{"-lr-scale", "NaN"}, "-lr-scale must be positive and finite, got NaN"},
+		{[]string{"-lambda", "-Inf"}, "-lambda must be non-negative and finite, got -Inf"},
+		{[]string{"-width", "1e6"}, "these flags need about 413 TiB of memory and …"},
+	} {
+		_, _, err := chapter.Parse(spec, c.args, &stderr, &stderr)
+		require.Error(t, err, "%v", c.args)
+		if prefix, ok := strings.CutSuffix(c.msg, "…"); ok {
+			assert.True(t, strings.HasPrefix(err.Error(), prefix), err.Error())
+		} else {
+			assert.EqualError(t, err, c.msg)
+		}
+	}
 
 	for _, c := range []struct {
 		change func(*ToyBudget)
@@ -244,37 +224,41 @@ func TestToyBudget(t *testing.T) {
 	}
 }
 
-func TestLinearDecay(t *testing.T) {
-	// Four steps from 0.8: 0.8·4/4, 0.8·3/4, 0.8·2/4, 0.8·1/4.
+// The learning-rate schedule of a toy run: the published rate times the
+// budget's scale, decayed linearly, lr(i) = lr·scale·(Steps − i + 1)/Steps.
+func TestToyLR(t *testing.T) {
+	toy := &Toy{budget: ToyBudget{LRScale: 2, LinearDecay: true}, steps: 4}
+	// Four steps from 0.4·2: 0.8·4/4, 0.8·3/4, 0.8·2/4, 0.8·1/4.
 	for i, want := range []float64{0.8, 0.6, 0.4, 0.2} {
-		assert.InDelta(t, want, linearDecay(0.8, 4, i+1), 1e-15)
+		assert.InDelta(t, want, toy.LR(0.4, i+1), 1e-15)
 	}
+	toy.budget.LinearDecay = false
+	assert.Equal(t, 0.8, toy.LR(0.4, 3))
+
 	// In a run: the losses of step 1 are computed before any update, so
 	// they agree; the rates of later steps differ, and so do the samples.
-	e := tinyExperiment(NonSaturatingRecipe(), 4)
-	e.LinearDecay = true
-	res, err := e.Run()
+	decayed := tinyRun("GAN", plainGAN, 4)
+	decayed.Budget.LinearDecay = true
+	res, err := decayed.Run()
 	require.NoError(t, err)
-	plain, err := tinyExperiment(NonSaturatingRecipe(), 4).Run()
+	plain, err := tinyRun("GAN", plainGAN, 4).Run()
 	require.NoError(t, err)
-	// The first step uses the full rate in both runs, so the first losses
-	// agree; later ones differ because the rates do.
 	assert.Equal(t, plain.History.Get("D loss").Values[0], res.History.Get("D loss").Values[0])
 	assert.NotEqual(t, plain.Samples.Data(), res.Samples.Data())
 }
 
 func TestToyScatterDrawsTheRun(t *testing.T) {
-	res, err := tinyExperiment(NonSaturatingRecipe(), 2).Run()
+	res, err := tinyRun("GAN", plainGAN, 2).Run()
 	require.NoError(t, err)
 	ring := data.Ring8()
 	real := ring.Sample(rand.New(rand.NewPCG(1, 1)), 20)
-	s := ToyScatter(res, ring, real, true)
+	s := ToyScatter("GAN", res.D, res.Samples, ring, real, true)
 	// The window is the centres' box [−1, 1]² grown by 15 % on each side.
 	assert.InDelta(t, -1.3, s.XMin, 1e-12)
 	assert.InDelta(t, 1.3, s.YMax, 1e-12)
 	require.Len(t, s.Layers, 3)
 	assert.Len(t, s.Layers[1].Points, 50, "the last evaluation's samples")
-	assert.Equal(t, ToyGeneratedColor, s.Layers[1].Color)
+	assert.Equal(t, plot.GeneratedColor, s.Layers[1].Color)
 	// A probability field lies in [0, 1] and is coloured on that range.
 	assert.Equal(t, [2]float64{0, 1}, [2]float64{s.Field.Min, s.Field.Max})
 	for _, v := range s.Field.Values {
