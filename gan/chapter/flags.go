@@ -7,7 +7,7 @@ import (
 	"strconv"
 	"strings"
 
-	"ganbook/internal/sysmem"
+	"ganbook/layers/sysmem"
 )
 
 // FlagSet is where a chapter registers its own flags. Every numeric flag

@@ -13,7 +13,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/internal/sysmem"
+	"ganbook/layers/sysmem"
 	"ganbook/layers/checkpoint"
 	"ganbook/tensor"
 )

@@ -16,7 +16,7 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"ganbook/internal/sysmem"
+	"ganbook/layers/sysmem"
 	"ganbook/layers/atomicfile"
 	"ganbook/tensor"
 )
