@@ -64,6 +64,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/live"
 	"ganbook/gan/metrics"
 	"ganbook/gan/plot"
 	"ganbook/layers"
@@ -99,6 +100,11 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
 		fs.Int(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation", 2)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
+		fs.Serve("watch and steer part 2's GAN live in a browser at this address (localhost:8080) instead of running the chapter",
+			func(addr string, env chapter.Env) error {
+				return live.Serve(env.Context, addr, live.Config{Data: "mixture-1d", Loss: "non-saturating",
+					LRG: cfg.lr, LRD: cfg.lr, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
+			})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }

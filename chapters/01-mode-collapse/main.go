@@ -62,6 +62,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/live"
 	"ganbook/gan/plot"
 	"ganbook/layers"
 	"ganbook/layers/optim"
@@ -86,6 +87,12 @@ var spec = chapter.Spec{
 		cfg.budget.RegisterFlags(fs)
 		fs.Int(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training", 0)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(f.Steps, 3) })
+		fs.Serve("watch and steer this chapter's GAN live in a browser at this address (localhost:8080) instead of running the chapter",
+			func(addr string, env chapter.Env) error {
+				lr := 1e-4 * cfg.budget.LRScale
+				return live.Serve(env.Context, addr, live.Config{Data: "ring-8", Loss: "non-saturating",
+					LRG: lr, LRD: lr, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
+			})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }

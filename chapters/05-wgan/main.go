@@ -48,6 +48,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/live"
 	"ganbook/gan/metrics"
 	"ganbook/gan/plot"
 	"ganbook/layers"
@@ -81,6 +82,11 @@ var spec = chapter.Spec{
 		fs.Float(&cfg.lr, "lr", cfg.lr, "RMSprop learning rate", chapter.Positive)
 		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
+		fs.Serve("watch and steer a weight-clipped WGAN live in a browser at this address (localhost:8080) instead of running the chapter",
+			func(addr string, env chapter.Env) error {
+				return live.Serve(env.Context, addr, live.Config{Data: "8-gaussians", Loss: "wgan-clip", Clip: cfg.clip,
+					LRG: cfg.lr, LRD: cfg.lr, DSteps: cfg.nCritic, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
+			})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }

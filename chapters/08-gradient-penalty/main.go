@@ -60,6 +60,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
+	"ganbook/gan/live"
 	"ganbook/gan/plot"
 	"ganbook/layers"
 	"ganbook/layers/optim"
@@ -86,6 +87,12 @@ var spec = chapter.Spec{
 		fs.Float(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ", chapter.NonNegative)
 		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(max(f.Steps, cfg.g8Steps), 6) })
+		fs.Serve("watch and steer WGAN-GP live in a browser at this address (localhost:8080) instead of running the chapter",
+			func(addr string, env chapter.Env) error {
+				lr := 1e-4 * cfg.budget.LRScale
+				return live.Serve(env.Context, addr, live.Config{Data: "grid-25", Loss: "wgan-gp", Lambda: cfg.budget.Lambda,
+					LRG: lr, LRD: lr, DSteps: 5, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
+			})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }

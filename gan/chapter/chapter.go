@@ -61,6 +61,7 @@ type Env struct {
 type outputs struct {
 	patterns []string // Spec.Outputs
 	finished bool     // metrics.json is written
+	serving  bool     // -serve: the run writes nothing
 }
 
 // Spec describes a chapter to Main.
@@ -128,11 +129,18 @@ func Run(ctx context.Context, spec Spec, args []string, stdout, stderr io.Writer
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
 		return ExitFailed
 	}
+	env.Context = ctx
+	if env.out.serving {
+		if err := run(env); err != nil && !errors.Is(err, context.Canceled) {
+			fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
+			return ExitFailed
+		}
+		return ExitOK
+	}
 	if err := prepareOut(env.Out, spec.Outputs); err != nil {
 		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
 		return ExitFailed
 	}
-	env.Context = ctx
 	err = run(env)
 	if err != nil {
 		removeTemporary(env.Out, spec.Outputs)
@@ -175,6 +183,11 @@ func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, func(Env) e
 	}
 	if err := fs.check(env.Flags); err != nil {
 		return *env, nil, err
+	}
+	if fs.serveAddr != "" {
+		env.out.serving = true
+		addr := fs.serveAddr
+		return *env, func(env Env) error { return fs.serve(addr, env) }, nil
 	}
 	return *env, run, nil
 }

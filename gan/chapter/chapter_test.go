@@ -273,3 +273,37 @@ func TestWriteJSONIsAtomic(t *testing.T) {
 	require.Len(t, entries, 1, "no temporary file is left behind")
 	assert.Equal(t, "metrics.json", entries[0].Name())
 }
+
+// With -serve, the chapter's body does not run and -out is left as it is
+// (an earlier run's files stay); the server function gets the address, and
+// a bad address is refused before anything happens.
+func TestServeRunsInsteadOfTheChapter(t *testing.T) {
+	out := t.TempDir()
+	old := filepath.Join(out, "picture.svg")
+	require.NoError(t, os.WriteFile(old, []byte("earlier run"), 0o644))
+	var served string
+	spec := Spec{
+		Name:     "99-serve",
+		Defaults: Flags{Seed: 1, Steps: 10},
+		Outputs:  []string{"picture.svg"},
+		Setup: func(fs *FlagSet) func(Env) error {
+			fs.Serve("serve live", func(addr string, env Env) error {
+				served = addr
+				return context.Canceled // as when Ctrl-C ends the server
+			})
+			return func(Env) error { t.Fatal("the chapter ran"); return nil }
+		},
+	}
+	code, stderr := run(spec, "-serve", "localhost:0", "-out", out)
+	assert.Equal(t, ExitOK, code, stderr)
+	assert.Equal(t, "localhost:0", served)
+	data, err := os.ReadFile(old)
+	require.NoError(t, err)
+	assert.Equal(t, "earlier run", string(data), "-serve touched -out")
+
+	served = ""
+	code, stderr = run(spec, "-serve", "8080", "-out", out)
+	assert.Equal(t, ExitFailed, code)
+	assert.Contains(t, stderr, `-serve must be host:port, such as localhost:8080, got "8080"`)
+	assert.Empty(t, served)
+}

@@ -4,6 +4,7 @@ import (
 	"flag"
 	"fmt"
 	"math"
+	"net"
 	"strconv"
 	"strings"
 
@@ -20,6 +21,9 @@ type FlagSet struct {
 	fs     *flag.FlagSet
 	checks []func() error
 	memory func(Flags) []Need
+
+	serveAddr string                           // -serve, when the chapter offers it
+	serve     func(addr string, env Env) error // what -serve runs
 }
 
 // Int registers an integer flag that must be at least min. It accepts
@@ -56,6 +60,26 @@ func (f *FlagSet) Float(p *float64, name string, value float64, usage string, ru
 			return fmt.Errorf("-%s must be positive and finite, got %g", name, v)
 		case rule == NonNegative && !(v >= 0 && !math.IsInf(v, 1)):
 			return fmt.Errorf("-%s must be non-negative and finite, got %g", name, v)
+		}
+		return nil
+	})
+}
+
+// Serve registers -serve ADDR, for a chapter whose training can also be
+// watched and steered live in a browser (gan/live). Given -serve, Main
+// checks the flags as usual and then calls serve with the address instead
+// of the chapter's body: nothing is written into -out and the folder is
+// left as it is. serve should return nil when Env.Context is cancelled
+// (Ctrl-C stops a server as the normal way of ending it).
+func (f *FlagSet) Serve(usage string, serve func(addr string, env Env) error) {
+	f.fs.StringVar(&f.serveAddr, "serve", "", usage)
+	f.serve = serve
+	f.checks = append(f.checks, func() error {
+		if f.serveAddr == "" {
+			return nil
+		}
+		if _, port, err := net.SplitHostPort(f.serveAddr); err != nil || port == "" {
+			return fmt.Errorf("-serve must be host:port, such as localhost:8080, got %q", f.serveAddr)
 		}
 		return nil
 	})
