@@ -102,6 +102,33 @@ TEXT ·xgetbv(SB), NOSPLIT, $0-8
 	VMOVUPD hi, 64(AX); \
 	ADDQ R11, AX
 
+// PREFETCHC fetches 8 rows of 16 values of C (two cache lines each),
+// starting at (reg) with a row stride of R11 bytes; it advances reg.
+#define PREFETCHC(reg) \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg); \
+	ADDQ R11, reg; \
+	PREFETCHT0 0(reg); \
+	PREFETCHT0 64(reg)
+
 // func gemmTilesAVX512(count, kc int, a, b, c *float64, ldc int, load bool)
 TEXT ·gemmTilesAVX512(SB), NOSPLIT, $0-49
 	MOVQ count+0(FP), R8
@@ -149,6 +176,15 @@ zero512:
 	VPXORQ Z31, Z31, Z31
 
 steps512:
+	// Fetch the next tile's rows of C into L1 while this tile computes
+	// (C can be far bigger than L2; prefetches never fault).
+	TESTL R12, R12
+	JZ nopf512
+	MOVQ R11, AX
+	SHLQ $3, AX
+	ADDQ DI, AX
+	PREFETCHC(AX)
+nopf512:
 	MOVQ R10, BX
 	// kc/4 passes of four steps, then kc%4 single steps.
 	MOVQ R9, CX

@@ -30,6 +30,39 @@ type sharedWork struct {
 	// has finished: after that no helper may join.
 	state atomic.Int64
 	run   func()
+
+	// A goroutine that has to wait for others (for the items they are
+	// working on, or for helpers to leave) spins briefly, then sleeps on
+	// cond until whoever finishes the awaited work broadcasts. Sleeping
+	// matters on a busy machine: spinning would take the CPU from the very
+	// goroutine being waited for.
+	mu   sync.Mutex
+	cond sync.Cond
+}
+
+// broadcast wakes every goroutine sleeping in w's waits.
+func (w *sharedWork) broadcast() {
+	w.mu.Lock()
+	w.cond.Broadcast()
+	w.mu.Unlock()
+}
+
+// waitUntil returns once done reports true; done must become true only
+// through work whose finisher calls broadcast afterwards.
+func (w *sharedWork) waitUntil(done func() bool) {
+	for range 200 {
+		if done() {
+			return
+		}
+	}
+	w.mu.Lock()
+	if w.cond.L == nil {
+		w.cond.L = &w.mu
+	}
+	for !done() {
+		w.cond.Wait()
+	}
+	w.mu.Unlock()
 }
 
 const closedBit = 1 << 40
@@ -48,7 +81,9 @@ func helper() {
 	for w := range helperCh {
 		if w.join() {
 			w.run()
-			w.state.Add(-1)
+			if w.state.Add(-1) == closedBit { // the caller is waiting for us
+				w.broadcast()
+			}
 		}
 	}
 }
@@ -87,6 +122,7 @@ func helpersWanted() int {
 // returned and every helper that joined has left.
 func share(w *sharedWork, helpers int) {
 	w.state.Store(0)
+	w.cond.L = &w.mu
 offer:
 	for range helpers {
 		select {
@@ -104,9 +140,7 @@ offer:
 			break
 		}
 	}
-	for w.state.Load() != closedBit {
-		runtime.Gosched()
-	}
+	w.waitUntil(func() bool { return w.state.Load() == closedBit })
 }
 
 // workCounter hands out the items 0, 1, ..., total−1 of one phase of a
@@ -122,13 +156,17 @@ func (c *workCounter) take(total int) (int, bool) {
 	return i, i < total
 }
 
-// wait returns once total items are finished, by any goroutine.
-func (c *workCounter) wait(total int) {
-	for spins := 0; int(c.done.Load()) < total; spins++ {
-		if spins > 64 {
-			runtime.Gosched()
-		}
+// finish records an item of a phase of w as done, waking the waiters
+// when it is the last of total.
+func (c *workCounter) finish(w *sharedWork, total int) {
+	if int(c.done.Add(1)) == total {
+		w.broadcast()
 	}
+}
+
+// wait returns once all total items of a phase of w are finished.
+func (c *workCounter) wait(w *sharedWork, total int) {
+	w.waitUntil(func() bool { return int(c.done.Load()) >= total })
 }
 
 // itemJob runs fn(0), ..., fn(count−1) shared between the caller and idle
@@ -149,9 +187,9 @@ var itemJobPool = sync.Pool{New: func() any {
 				break
 			}
 			j.fn(i)
-			j.items.done.Add(1)
+			j.items.finish(&j.sharedWork, j.count)
 		}
-		j.items.wait(j.count)
+		j.items.wait(&j.sharedWork, j.count)
 	}
 	return j
 }}

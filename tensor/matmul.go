@@ -539,9 +539,9 @@ func (j *gemmJob) work() {
 				break
 			}
 			j.pack(it, p0, depth)
-			packing.done.Add(1)
+			packing.finish(&j.sharedWork, j.packItems)
 		}
-		packing.wait(j.packItems)
+		packing.wait(&j.sharedWork, j.packItems)
 		items := j.rowItems * j.colItems
 		for {
 			it, ok := computing.take(items)
@@ -549,9 +549,9 @@ func (j *gemmJob) work() {
 				break
 			}
 			j.compute(it, depth, kb > 0, tile)
-			computing.done.Add(1)
+			computing.finish(&j.sharedWork, items)
 		}
-		computing.wait(items)
+		computing.wait(&j.sharedWork, items)
 	}
 }
 
@@ -638,7 +638,20 @@ func packA(trans bool, a []float64, lda, m, i0, i1, p0, depth, mr int, dst []flo
 			}
 			continue
 		}
-		for r := range rows { // row t+r of A, spread out with stride mr
+		// Rows t+r of A, spread out with stride mr, four at a time so that
+		// each step p writes four neighbouring values.
+		r := 0
+		for ; r+4 <= rows; r += 4 {
+			r0 := a[(t+r)*lda+p0 : (t+r)*lda+p0+depth]
+			r1 := a[(t+r+1)*lda+p0 : (t+r+1)*lda+p0+depth]
+			r2 := a[(t+r+2)*lda+p0 : (t+r+2)*lda+p0+depth]
+			r3 := a[(t+r+3)*lda+p0 : (t+r+3)*lda+p0+depth]
+			r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+			for p, v := range r0 {
+				*(*[4]float64)(panel[p*mr+r:]) = [4]float64{v, r1[p], r2[p], r3[p]}
+			}
+		}
+		for ; r < rows; r++ {
 			src := a[(t+r)*lda+p0 : (t+r)*lda+p0+depth]
 			out := panel[r:]
 			for p, v := range src {
@@ -660,7 +673,20 @@ func packB(trans bool, b []float64, ldb, n, j0, j1, p0, depth, nr int, dst []flo
 			clear(panel)
 		}
 		if trans { // column j of op(B) is row j of the stored Bᵀ
-			for jj := range cols {
+			// Four rows of Bᵀ at a time, so that each step p writes four
+			// neighbouring values of the panel rather than one.
+			jj := 0
+			for ; jj+4 <= cols; jj += 4 {
+				r0 := b[(s+jj)*ldb+p0 : (s+jj)*ldb+p0+depth]
+				r1 := b[(s+jj+1)*ldb+p0 : (s+jj+1)*ldb+p0+depth]
+				r2 := b[(s+jj+2)*ldb+p0 : (s+jj+2)*ldb+p0+depth]
+				r3 := b[(s+jj+3)*ldb+p0 : (s+jj+3)*ldb+p0+depth]
+				r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+				for p, v := range r0 {
+					*(*[4]float64)(panel[p*nr+jj:]) = [4]float64{v, r1[p], r2[p], r3[p]}
+				}
+			}
+			for ; jj < cols; jj++ {
 				src := b[(s+jj)*ldb+p0 : (s+jj)*ldb+p0+depth]
 				out := panel[jj:]
 				for p, v := range src {
