@@ -69,6 +69,7 @@ func benchConv(b *testing.B, op string, n, c, h, w, o int) {
 	k := RandN(r, o, c, g.KH, g.KW)
 	y := RandN(r, n, o, oh, ow)
 	b.ReportAllocs()
+	cpu := processCPUTime()
 	for b.Loop() {
 		switch op {
 		case "forward":
@@ -80,5 +81,5 @@ func benchConv(b *testing.B, op string, n, c, h, w, o int) {
 		}
 	}
 	flops := 2 * float64(n*o*oh*ow*c*g.KH*g.KW) * float64(b.N)
-	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	reportGFLOPs(b, flops, processCPUTime()-cpu)
 }

@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"os"
+	"runtime"
 	"sync"
 	"sync/atomic"
 	"testing"
@@ -86,5 +88,16 @@ func TestShareItems(t *testing.T) {
 				wg.Wait()
 			})
 		})
+	}
+}
+
+// Linux says how its CPUs share cores; this machine's count must be
+// between 1 and the number of CPUs (or 0 where the system does not say).
+func TestPhysicalCores(t *testing.T) {
+	c := physicalCores()
+	assert.GreaterOrEqual(t, c, 0)
+	assert.LessOrEqual(t, c, runtime.NumCPU())
+	if _, err := os.Stat("/sys/devices/system/cpu/cpu0/topology/thread_siblings_list"); err == nil {
+		assert.Positive(t, c)
 	}
 }

@@ -344,6 +344,9 @@ func TestMatMulPanics(t *testing.T) {
 // The sweeps above run every shape with GOMAXPROCS 1 and 2; the big ones
 // must really be shared out with two.
 func TestMatMulSweepSplits(t *testing.T) {
+	if c := physicalCores(); c == 1 {
+		t.Skip("all CPUs are hyperthreads of one core: products are not split")
+	}
 	withProcs(2, func() {
 		assert.True(t, worthSplitting(128, 128, 64), "128x64x128 is not split")
 		assert.True(t, worthSplitting(20, 700, 300), "20x300x700 is not split")
@@ -388,6 +391,9 @@ func TestMatMulTIntoDoesNotAllocate(t *testing.T) {
 // with two workers (out of range [204800:64000] in chapter 01 at width 128).
 func TestMatMulRowSplitOfTransposedA(t *testing.T) {
 	defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(2))
+	if physicalCores() == 1 {
+		t.Skip("all CPUs are hyperthreads of one core: products are not split")
+	}
 	r := rand.New(rand.NewPCG(13, 0))
 	// op(A) = Aᵀ is 640×100 (A stored 100×640): the second band starts at
 	// row 320 of op(A), and 320·640 > 100·640.
