@@ -8,10 +8,10 @@ package layers
 //	K        kernel side; S stride; P zero padding on each side
 //
 // A convolution is data movement plus one matrix product (see
-// tensor.Im2Col): the K×K windows of the input are laid out as columns,
+// tensor.Conv2D): the K×K windows of all N images are laid out as columns,
 // and the flattened kernel multiplies them. A transposed convolution runs
-// the same two steps backwards: the kernel's transpose makes the columns,
-// and Col2Im folds them into the larger image.
+// the same two steps backwards (tensor.ConvTranspose2D): the kernel's
+// transpose makes the columns, which are folded into the larger image.
 
 import (
 	"math/rand/v2"
@@ -58,13 +58,7 @@ func (l *Conv2D) Forward(x *autograd.Var) *autograd.Var {
 	if len(xs) != 4 || xs[1] != ws[1] || xs[2]+2*l.Geom.PH < l.Geom.KH || xs[3]+2*l.Geom.PW < l.Geom.KW {
 		tensor.Panicf(tensor.ErrShape, "Conv2D", "input %s for weight %s with %v", tensor.FormatShape(xs), tensor.FormatShape(ws), l.Geom)
 	}
-	n, out := xs[0], ws[0]
-	oh, ow := l.Geom.OutSize(xs[2], xs[3])
-
-	cols := autograd.Im2Col(x, l.Geom)            // (N, C·K·K, OH·OW)
-	kernel := autograd.Reshape(l.Weight, out, -1) // (O, C·K·K), shares W's storage
-	y := autograd.MatMul(kernel, cols)            // (N, O, OH·OW): one kernel for the whole batch
-	y = autograd.Reshape(y, n, out, oh, ow)
+	y := autograd.Conv2D(x, l.Weight, l.Geom) // (N, O, OH, OW)
 	return addChannelBias(y, l.Bias)
 }
 
@@ -114,17 +108,14 @@ func (l *ConvTranspose2D) Forward(x *autograd.Var) *autograd.Var {
 	if len(xs) != 4 || xs[1] != ws[0] {
 		tensor.Panicf(tensor.ErrShape, "ConvTranspose2D", "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ws))
 	}
-	n, in, h, w := xs[0], xs[1], xs[2], xs[3]
-	out := ws[1]
+	h, w := xs[2], xs[3]
 	oh, ow := (h-1)*g.SH-2*g.PH+g.KH, (w-1)*g.SW-2*g.PW+g.KW
 	if oh < 1 || ow < 1 {
 		tensor.Panicf(tensor.ErrShape, "ConvTranspose2D", "input %s with %v gives an empty output", tensor.FormatShape(xs), g)
 	}
-
-	pixels := autograd.Reshape(x, n, in, h*w)             // (N, C, H·W)
-	kernel := autograd.Reshape(l.Weight, in, -1)          // (C, O·K·K), shares W's storage
-	cols := autograd.MatMulT(kernel, true, pixels, false) // (N, O·K·K, H·W): one column per input pixel
-	y := autograd.Col2Im(cols, n, out, oh, ow, g)         // (N, O, OH, OW): columns added into place
+	// W (C, O, K, K) is the kernel of the convolution from O channels to C
+	// that this layer transposes.
+	y := autograd.ConvTranspose2D(x, l.Weight, g, oh, ow) // (N, O, OH, OW)
 	return addChannelBias(y, l.Bias)
 }
 

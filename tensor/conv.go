@@ -280,3 +280,267 @@ func sumPool(op string, x *Tensor, s int) *Tensor {
 	}
 	return out
 }
+
+// ---- Convolution as one matrix product ----
+//
+// Conv2D, its adjoint in x (ConvTranspose2D) and its adjoint in w
+// (Conv2DWeightGrad) are each one matrix product over the whole batch:
+//
+//	X̂  (C·KH·KW, N·OH·OW)   the windows of all N images side by side:
+//	                         column n·OH·OW + oy·OW + ox holds window (oy, ox) of image n
+//	Ŷ  (O, N·OH·OW)          the output's channels, the images side by side
+//
+//	Conv2D            Ŷ = W · X̂               (O×CKK)·(CKK×N·P)
+//	ConvTranspose2D   D = Wᵀ · Ŷ, then D is folded into the image as Col2Im does
+//	Conv2DWeightGrad  W = Ŷ · X̂ᵀ              k = N·OH·OW
+//
+// with W the (O, C, KH, KW) kernel flattened to (O, C·KH·KW). Laying the
+// images side by side (rather than one product per image, as Im2Col's
+// layout gives) makes every product large: a DCGAN layer on 7×7 outputs
+// has 49 columns per image but 3136 for a batch of 64, so the kernel
+// works on full tiles, and the weight gradient is one product with
+// k = N·OH·OW instead of N products and a sum over the batch. X̂, Ŷ and D
+// live in scratch buffers; only the result is allocated.
+
+// convDims are a convolution's sizes: x (N,C,H,W), w (O,C,KH,KW) and
+// y (N,O,OH,OW).
+type convDims struct {
+	n, c, h, w, o, oh, ow int
+}
+
+// rows returns C·KH·KW, the rows of X̂.
+func (d convDims) rows(g ConvGeom) int { return d.c * g.KH * g.KW }
+
+// cols returns N·OH·OW, the columns of X̂ and Ŷ.
+func (d convDims) cols() int { return d.n * d.oh * d.ow }
+
+// checkKernel panics with ErrShape unless w is (O, C, KH, KW) for g and
+// the given number of input channels.
+func checkKernel(op string, w *Tensor, c int, g ConvGeom, input []int) {
+	if len(w.shape) != 4 || w.shape[1] != c || w.shape[2] != g.KH || w.shape[3] != g.KW {
+		Panicf(ErrShape, op, "weight %s for input %s with %v; want (O,%d,%d,%d)",
+			FormatShape(w.shape), FormatShape(input), g, c, g.KH, g.KW)
+	}
+}
+
+// Conv2D returns the 2-D convolution (a cross-correlation, as in every
+// deep-learning library) of x (N,C,H,W) with the kernel w (O,C,KH,KW):
+//
+//	y[n,o,oy,ox] = Σ_{c,i,j} w[o,c,i,j] · x[n, c, oy·SH − PH + i, ox·SW − PW + j],
+//
+// reading zeros outside the image; y is (N, O, OH, OW) with (OH, OW) =
+// g.OutSize(H, W). Each sum is the chain of fused multiply-adds of
+// MatMulT, over (c, i, j) in row-major order, padding terms included. It
+// is one product, W (O, C·KH·KW) by the windows of all N images side by
+// side (see above).
+//
+// It panics with ErrShape if x is not 4-D or w is not (O, C, KH, KW), and
+// with ErrArgument on a bad geometry (see ConvGeom.OutSize).
+func Conv2D(x, w *Tensor, g ConvGeom) *Tensor {
+	n, c, h, wd := imageDims("Conv2D", x)
+	oh, ow := g.outSize("Conv2D", x.shape)
+	checkKernel("Conv2D", w, c, g, x.shape)
+	d := convDims{n: n, c: c, h: h, w: wd, o: w.shape[0], oh: oh, ow: ow}
+	rows, cols := d.rows(g), d.cols()
+
+	xhat := gemmScratch.Get().(*scratch)
+	yhat := gemmScratch.Get().(*scratch)
+	defer gemmScratch.Put(xhat)
+	defer gemmScratch.Put(yhat)
+	windowsInto(xhat.floats(rows*cols), x.data, d, g)
+	gemm(false, false, d.o, cols, rows, w.data, rows, xhat.f, cols, yhat.floats(d.o*cols), cols)
+	y := newMatMulResult(n, d.o, oh, ow)
+	fromChannelMajor(y.data, yhat.f, n, d.o, oh*ow)
+	return y
+}
+
+// ConvTranspose2D is the adjoint of Conv2D in x: it maps y (N,O,OH,OW) to
+// an image x (N, C, h, w) with the kernel w (O,C,KH,KW), every output
+// pixel spreading its kernel-weighted value back over the window it was
+// computed from:
+//
+//	x[n, c, oy·SH − PH + i, ox·SW − PW + j] += Σ_o w[o,c,i,j] · y[n,o,oy,ox],
+//
+// dropping what lands in the padding. So ⟨Conv2D(x, w), y⟩ =
+// ⟨x, ConvTranspose2D(y, w)⟩; it is Conv2D's gradient with respect to x,
+// and the forward pass of a transposed convolution (a DCGAN generator's
+// upsampling layer). Each Σ_o is a chain of fused multiply-adds (the
+// product Wᵀ·Ŷ); the windows' contributions to a pixel are then added as
+// Col2Im adds them. h and w must be an input size that g maps to
+// (OH, OW).
+//
+// It panics with ErrShape if y is not 4-D, w is not (O, C, KH, KW) with
+// y's O, or g.OutSize(h, w) is not (OH, OW), and with ErrArgument on a bad
+// geometry.
+func ConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
+	n, o, oh, ow := imageDims("ConvTranspose2D", y)
+	if len(w.shape) != 4 || w.shape[0] != o || w.shape[2] != g.KH || w.shape[3] != g.KW {
+		Panicf(ErrShape, "ConvTranspose2D", "weight %s for input %s with %v; want (%d,C,%d,%d)",
+			FormatShape(w.shape), FormatShape(y.shape), g, o, g.KH, g.KW)
+	}
+	c := w.shape[1]
+	image := []int{n, c, h, wd}
+	if eh, ew := g.outSize("ConvTranspose2D", image); eh != oh || ew != ow {
+		Panicf(ErrShape, "ConvTranspose2D", "input %s for image %s with %v; want (%d,%d,%d,%d)",
+			FormatShape(y.shape), FormatShape(image), g, n, o, eh, ew)
+	}
+	d := convDims{n: n, c: c, h: h, w: wd, o: o, oh: oh, ow: ow}
+	rows, cols := d.rows(g), d.cols()
+
+	yhat := gemmScratch.Get().(*scratch)
+	dcols := gemmScratch.Get().(*scratch)
+	defer gemmScratch.Put(yhat)
+	defer gemmScratch.Put(dcols)
+	toChannelMajor(yhat.floats(o*cols), y.data, n, o, oh*ow)
+	gemm(true, false, rows, cols, o, w.data, rows, yhat.f, cols, dcols.floats(rows*cols), cols)
+	x := newMatMulResult(n, c, h, wd) // zeros: the windows add into it
+	foldWindows(x.data, dcols.f, d, g)
+	return x
+}
+
+// Conv2DWeightGrad is the adjoint of Conv2D in w: for x (N,C,H,W) and y
+// (N,O,OH,OW) it returns (O, C, KH, KW)
+//
+//	dw[o,c,i,j] = Σ_{n,oy,ox} y[n,o,oy,ox] · x[n, c, oy·SH − PH + i, ox·SW − PW + j],
+//
+// so ⟨Conv2D(x, w), y⟩ = ⟨w, Conv2DWeightGrad(x, y)⟩: with y = ∂L/∂(conv
+// output) it is the gradient of L with respect to the kernel. Each sum is
+// a chain of fused multiply-adds over (n, oy, ox) in row-major order: one
+// product with k = N·OH·OW.
+//
+// It panics with ErrShape if x or y is not 4-D, their batch sizes differ,
+// or y is not g's output size for x, and with ErrArgument on a bad
+// geometry.
+func Conv2DWeightGrad(x, y *Tensor, g ConvGeom) *Tensor {
+	n, c, h, wd := imageDims("Conv2DWeightGrad", x)
+	oh, ow := g.outSize("Conv2DWeightGrad", x.shape)
+	if len(y.shape) != 4 || y.shape[0] != n || y.shape[2] != oh || y.shape[3] != ow {
+		Panicf(ErrShape, "Conv2DWeightGrad", "output %s for input %s with %v; want (%d,O,%d,%d)",
+			FormatShape(y.shape), FormatShape(x.shape), g, n, oh, ow)
+	}
+	d := convDims{n: n, c: c, h: h, w: wd, o: y.shape[1], oh: oh, ow: ow}
+	rows, cols := d.rows(g), d.cols()
+
+	xhat := gemmScratch.Get().(*scratch)
+	yhat := gemmScratch.Get().(*scratch)
+	defer gemmScratch.Put(xhat)
+	defer gemmScratch.Put(yhat)
+	windowsInto(xhat.floats(rows*cols), x.data, d, g)
+	toChannelMajor(yhat.floats(d.o*cols), y.data, n, d.o, oh*ow)
+	dw := newMatMulResult(d.o, c, g.KH, g.KW)
+	gemm(false, true, d.o, rows, cols, yhat.f, cols, xhat.f, cols, dw.data, rows)
+	return dw
+}
+
+// convSplitValues is the amount of data movement (values written) from
+// which the loops below are shared over goroutines, one image per item.
+const convSplitValues = 1 << 16
+
+// forImages calls f(b) for every image b < n, shared with helper
+// goroutines if values (the data the loop moves) is large.
+func forImages(n, values int, f func(b int)) {
+	if values >= convSplitValues && n > 1 && helpersWanted() > 0 {
+		shareItems(n, f)
+		return
+	}
+	for b := range n {
+		f(b)
+	}
+}
+
+// windowsInto writes X̂ for the images x (N,C,H,W) into xhat (C·KH·KW
+// rows of N·OH·OW): xhat[(c·KH + i)·KW + j, b·OH·OW + oy·OW + ox] =
+// x[b, c, oy·SH − PH + i, ox·SW − PW + j], and 0 in the padding. Every
+// entry is written. The runs are short (OW values), so the loops index
+// directly rather than calling copy or clear for each.
+func windowsInto(xhat, x []float64, d convDims, g ConvGeom) {
+	plane, cols := d.oh*d.ow, d.cols()
+	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
+		for ch := range d.c {
+			img := x[(b*d.c+ch)*d.h*d.w : (b*d.c+ch+1)*d.h*d.w]
+			for i := range g.KH {
+				for j := range g.KW {
+					ox0, ox1 := convOutRange(j, g.SW, g.PW, d.w, d.ow) // columns that read the image
+					r := (ch*g.KH+i)*g.KW + j
+					dst := xhat[r*cols+b*plane : r*cols+(b+1)*plane] // window row r of image b
+					for oy := range d.oh {
+						out := dst[oy*d.ow : (oy+1)*d.ow]
+						y := oy*g.SH - g.PH + i
+						if y < 0 || y >= d.h || ox0 == ox1 {
+							for ox := range out {
+								out[ox] = 0
+							}
+							continue
+						}
+						src := img[y*d.w : (y+1)*d.w]
+						for ox := 0; ox < ox0; ox++ {
+							out[ox] = 0
+						}
+						at := ox0*g.SW - g.PW + j // input column read by ox0
+						for ox := ox0; ox < ox1; ox++ {
+							out[ox] = src[at]
+							at += g.SW
+						}
+						for ox := ox1; ox < len(out); ox++ {
+							out[ox] = 0
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// foldWindows adds the window entries dcols (C·KH·KW rows of N·OH·OW, laid
+// out as X̂) into the images x (N,C,H,W), each onto the pixel X̂ reads it
+// from, dropping those in the padding: the adjoint of windowsInto. A
+// pixel's contributions are added in the order of (i, j, oy, ox).
+func foldWindows(x, dcols []float64, d convDims, g ConvGeom) {
+	plane, cols := d.oh*d.ow, d.cols()
+	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
+		for ch := range d.c {
+			img := x[(b*d.c+ch)*d.h*d.w : (b*d.c+ch+1)*d.h*d.w]
+			for i := range g.KH {
+				oy0, oy1 := convOutRange(i, g.SH, g.PH, d.h, d.oh)
+				for j := range g.KW {
+					ox0, ox1 := convOutRange(j, g.SW, g.PW, d.w, d.ow)
+					if ox0 == ox1 {
+						continue
+					}
+					r := (ch*g.KH+i)*g.KW + j
+					src := dcols[r*cols+b*plane : r*cols+(b+1)*plane]
+					for oy := oy0; oy < oy1; oy++ {
+						y := oy*g.SH - g.PH + i
+						row := img[y*d.w : (y+1)*d.w]
+						in := src[oy*d.ow : (oy+1)*d.ow]
+						at := ox0*g.SW - g.PW + j
+						for ox := ox0; ox < ox1; ox++ {
+							row[at] += in[ox]
+							at += g.SW
+						}
+					}
+				}
+			}
+		}
+	})
+}
+
+// toChannelMajor copies y (N, O, P) into yhat (O, N·P): the images'
+// channel o side by side in row o.
+func toChannelMajor(yhat, y []float64, n, o, p int) {
+	for b := range n {
+		for ch := range o {
+			copy(yhat[ch*n*p+b*p:ch*n*p+(b+1)*p], y[(b*o+ch)*p:(b*o+ch+1)*p])
+		}
+	}
+}
+
+// fromChannelMajor is the inverse of toChannelMajor: y (N, O, P) from
+// yhat (O, N·P).
+func fromChannelMajor(y, yhat []float64, n, o, p int) {
+	for b := range n {
+		for ch := range o {
+			copy(y[(b*o+ch)*p:(b*o+ch+1)*p], yhat[ch*n*p+b*p:ch*n*p+(b+1)*p])
+		}
+	}
+}

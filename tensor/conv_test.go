@@ -405,3 +405,196 @@ func TestConvPanics(t *testing.T) {
 			ErrShape, "tensor: AvgPool2D: shape mismatch input (1,1,3,3) is not divisible into 2x2 blocks"},
 	})
 }
+
+// ---- Conv2D, ConvTranspose2D, Conv2DWeightGrad ----
+
+// convAt returns x[b, c, y, xx] of an (N,C,H,W) tensor, or 0 in the padding.
+func convAt(x *Tensor, b, c, y, xx int) float64 {
+	if y < 0 || y >= x.shape[2] || xx < 0 || xx >= x.shape[3] {
+		return 0
+	}
+	return x.At(b, c, y, xx)
+}
+
+// naiveConv2D follows Conv2D's definition: each output is the chain of
+// fused multiply-adds over (c, i, j), padding read as 0.
+func naiveConv2D(x, w *Tensor, g ConvGeom) *Tensor {
+	n, c := x.shape[0], x.shape[1]
+	o := w.shape[0]
+	oh, ow := g.OutSize(x.shape[2], x.shape[3])
+	y := Zeros(n, o, oh, ow)
+	for b := range n {
+		for oc := range o {
+			for oy := range oh {
+				for ox := range ow {
+					s := 0.0
+					for ch := range c {
+						for i := range g.KH {
+							for j := range g.KW {
+								s = math.FMA(w.At(oc, ch, i, j), convAt(x, b, ch, oy*g.SH-g.PH+i, ox*g.SW-g.PW+j), s)
+							}
+						}
+					}
+					y.Set(s, b, oc, oy, ox)
+				}
+			}
+		}
+	}
+	return y
+}
+
+// naiveConv2DWeightGrad follows Conv2DWeightGrad's definition: a chain
+// over (n, oy, ox).
+func naiveConv2DWeightGrad(x, y *Tensor, g ConvGeom) *Tensor {
+	n, c := x.shape[0], x.shape[1]
+	o, oh, ow := y.shape[1], y.shape[2], y.shape[3]
+	dw := Zeros(o, c, g.KH, g.KW)
+	for oc := range o {
+		for ch := range c {
+			for i := range g.KH {
+				for j := range g.KW {
+					s := 0.0
+					for b := range n {
+						for oy := range oh {
+							for ox := range ow {
+								s = math.FMA(y.At(b, oc, oy, ox), convAt(x, b, ch, oy*g.SH-g.PH+i, ox*g.SW-g.PW+j), s)
+							}
+						}
+					}
+					dw.Set(s, oc, ch, i, j)
+				}
+			}
+		}
+	}
+	return dw
+}
+
+// naiveConvTranspose2D follows ConvTranspose2D's definition, one term at a
+// time (in another order than the product, so compared with a tolerance).
+func naiveConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
+	n, o, oh, ow := y.shape[0], y.shape[1], y.shape[2], y.shape[3]
+	c := w.shape[1]
+	x := Zeros(n, c, h, wd)
+	for b := range n {
+		for ch := range c {
+			for oc := range o {
+				for oy := range oh {
+					for ox := range ow {
+						for i := range g.KH {
+							for j := range g.KW {
+								iy, ix := oy*g.SH-g.PH+i, ox*g.SW-g.PW+j
+								if iy >= 0 && iy < h && ix >= 0 && ix < wd {
+									x.Set(x.At(b, ch, iy, ix)+w.At(oc, ch, i, j)*y.At(b, oc, oy, ox), b, ch, iy, ix)
+								}
+							}
+						}
+					}
+				}
+			}
+		}
+	}
+	return x
+}
+
+func TestConv2DMatchesNaive(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 0))
+	const outChannels = 3
+	for _, tc := range convCases {
+		t.Run(tc.name, func(t *testing.T) {
+			oh, ow := tc.g.OutSize(tc.h, tc.w)
+			x := matmulRandom(r, tc.n, tc.c, tc.h, tc.w)
+			w := matmulRandom(r, outChannels, tc.c, tc.g.KH, tc.g.KW)
+			y := matmulRandom(r, tc.n, outChannels, oh, ow)
+
+			got := Conv2D(x, w, tc.g)
+			require.Equal(t, []int{tc.n, outChannels, oh, ow}, got.Shape())
+			requireSameBits(t, naiveConv2D(x, w, tc.g).data, got.data, "Conv2D")
+
+			dw := Conv2DWeightGrad(x, y, tc.g)
+			require.Equal(t, w.Shape(), dw.Shape())
+			requireSameBits(t, naiveConv2DWeightGrad(x, y, tc.g).data, dw.data, "Conv2DWeightGrad")
+
+			dx := ConvTranspose2D(y, w, tc.g, tc.h, tc.w)
+			require.Equal(t, x.Shape(), dx.Shape())
+			assert.InDeltaSlice(t, naiveConvTranspose2D(y, w, tc.g, tc.h, tc.w).data, dx.data, 1e-12, "ConvTranspose2D")
+
+			// The three are one bilinear form read three ways:
+			// ⟨Conv2D(x, w), y⟩ = ⟨x, ConvTranspose2D(y, w)⟩ = ⟨w, Conv2DWeightGrad(x, y)⟩.
+			form := convDot(got, y)
+			assert.InDelta(t, form, convDot(x, dx), 1e-12*math.Max(1, math.Abs(form)))
+			assert.InDelta(t, form, convDot(w, dw), 1e-12*math.Max(1, math.Abs(form)))
+		})
+	}
+}
+
+// Conv2D is the product of the flattened kernel with Im2Col's columns,
+// image by image, bit for bit: the same chains over (c, i, j).
+func TestConv2DIsKernelTimesIm2Col(t *testing.T) {
+	r := rand.New(rand.NewPCG(6, 0))
+	for _, tc := range convCases {
+		t.Run(tc.name, func(t *testing.T) {
+			x := matmulRandom(r, tc.n, tc.c, tc.h, tc.w)
+			w := matmulRandom(r, 4, tc.c, tc.g.KH, tc.g.KW)
+			want := MatMul(Reshape(w, 4, -1), Im2Col(x, tc.g))
+			requireSameBits(t, want.data, Conv2D(x, w, tc.g).data)
+		})
+	}
+}
+
+// The convolutions give the same bits with every kernel and GOMAXPROCS 1
+// or 2, at a DCGAN discriminator's size (where the products and the
+// window loops are split over goroutines).
+func TestConvDeterministic(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 0))
+	g := ConvGeom{KH: 4, KW: 4, SH: 2, SW: 2, PH: 1, PW: 1}
+	x := matmulRandom(r, 8, 16, 14, 14)
+	w := matmulRandom(r, 32, 16, 4, 4)
+	y := matmulRandom(r, 8, 32, 7, 7)
+	var want [3][]float64
+	for _, kern := range gemmKernels {
+		for _, procs := range []int{1, 2} {
+			var got [3]*Tensor
+			withKernel(kern, func() {
+				withProcs(procs, func() {
+					got[0] = Conv2D(x, w, g)
+					got[1] = ConvTranspose2D(y, w, g, 14, 14)
+					got[2] = Conv2DWeightGrad(x, y, g)
+				})
+			})
+			for i := range got {
+				if want[i] == nil {
+					want[i] = got[i].data
+				}
+				requireSameBits(t, want[i], got[i].data, fmt.Sprintf("op %d, %s, GOMAXPROCS %d", i, kern.name, procs))
+			}
+		}
+	}
+	withProcs(2, func() {
+		if physicalCores() == 1 {
+			return // hyperthreads of one core: nothing is split
+		}
+		assert.True(t, worthSplitting(32, 8*7*7, 16*16), "the products are not split")
+		assert.GreaterOrEqual(t, 8*16*16*7*7, convSplitValues, "the window loops are not split")
+	})
+}
+
+func TestConvOpsPanics(t *testing.T) {
+	g := ConvGeom{KH: 2, KW: 2, SH: 1, SW: 1}
+	x := Zeros(1, 2, 3, 3)
+	runPanicCases(t, []panicCase{
+		{"Conv2D channels", func() { Conv2D(x, Zeros(4, 3, 2, 2), g) },
+			ErrShape, "tensor: Conv2D: shape mismatch weight (4,3,2,2) for input (1,2,3,3) with kernel 2x2 stride 1x1 padding 0x0; want (O,2,2,2)"},
+		{"Conv2D kernel size", func() { Conv2D(x, Zeros(4, 2, 3, 3), g) },
+			ErrShape, "tensor: Conv2D: shape mismatch weight (4,2,3,3) for input (1,2,3,3) with kernel 2x2 stride 1x1 padding 0x0; want (O,2,2,2)"},
+		{"Conv2D 3-D input", func() { Conv2D(Zeros(2, 3, 3), Zeros(4, 2, 2, 2), g) },
+			ErrShape, "tensor: Conv2D: shape mismatch input (2,3,3) is not (N,C,H,W)"},
+		{"ConvTranspose2D channels", func() { ConvTranspose2D(Zeros(1, 4, 2, 2), Zeros(3, 2, 2, 2), g, 3, 3) },
+			ErrShape, "tensor: ConvTranspose2D: shape mismatch weight (3,2,2,2) for input (1,4,2,2) with kernel 2x2 stride 1x1 padding 0x0; want (4,C,2,2)"},
+		{"ConvTranspose2D image size", func() { ConvTranspose2D(Zeros(1, 4, 2, 2), Zeros(4, 2, 2, 2), g, 4, 3) },
+			ErrShape, "tensor: ConvTranspose2D: shape mismatch input (1,4,2,2) for image (1,2,4,3) with kernel 2x2 stride 1x1 padding 0x0; want (1,4,3,2)"},
+		{"Conv2DWeightGrad output size", func() { Conv2DWeightGrad(x, Zeros(1, 4, 3, 3), g) },
+			ErrShape, "tensor: Conv2DWeightGrad: shape mismatch output (1,4,3,3) for input (1,2,3,3) with kernel 2x2 stride 1x1 padding 0x0; want (1,O,2,2)"},
+		{"Conv2DWeightGrad batch", func() { Conv2DWeightGrad(x, Zeros(2, 4, 2, 2), g) },
+			ErrShape, "tensor: Conv2DWeightGrad: shape mismatch output (2,4,2,2) for input (1,2,3,3) with kernel 2x2 stride 1x1 padding 0x0; want (1,O,2,2)"},
+	})
+}

@@ -4,48 +4,96 @@ package tensor
 //
 // Shape legend: C (m×n) = op(A) (m×k) · op(B) (k×n), where op(X) is X or Xᵀ.
 //
-// The product is computed the way optimized BLAS libraries do it (Goto and
-// van de Geijn, "Anatomy of high-performance matrix multiplication", ACM
-// TOMS 34(3), 2008), scaled down to what pure Go can express:
+// ---- The definition ----
 //
-//  1. The k dimension is cut into blocks of kc. For each block, a kc×nc
-//     slab of op(B) is copied ("packed") into panels of nr columns, and an
-//     mc×kc slab of op(A) into contiguous rows. Packing reads A and B with
-//     whatever strides the transposes imply, so the hot loop always walks
-//     contiguous memory, and the slabs are sized to stay in cache while
-//     they are reused.
-//  2. A micro-kernel multiplies one row of the A slab by one B panel,
-//     keeping the 1×nr strip of C in registers for the whole kc loop.
+// Every entry of C is a chain of fused multiply-adds, p increasing, each
+// rounded once (math.FMA(x, y, z) is x·y + z with a single rounding):
 //
-// The Go compiler emits scalar SSE2 code (no FMA under GOAMD64=v1) and has
-// 15 float registers. It also schedules all the multiplies of a loop body
-// before the additions that carry into the next iteration, so a tile of t
-// accumulators needs about 2t registers at the end of the body: a 1×7 tile
-// (7 sums + 7 products + the A value = 15) just fits, while the classic 2×4
-// tile spills. docs/performance.md has the measurements.
+//	c_ij = fma(a_i,k-1, b_k-1,j, ... fma(a_i1, b_1j, fma(a_i0, b_0j, +0)))
 //
-// Skinny products (m, n or k ≤ 4) and tiny ones skip packing: they run
-// simple loops that stream over rows.
+// which is this triple loop, gemmDefinition below:
 //
-// Determinism: on every path, each c_ij is the textbook sum
+//	for i := range m {
+//		for j := range n {
+//			s := 0.0
+//			for p := range k {
+//				s = math.FMA(a_ip, b_pj, s)
+//			}
+//			c_ij = s
+//		}
+//	}
 //
-//	((0 + a_i0·b_0j) + a_i1·b_1j) + ... + a_i,k-1·b_k-1,j
+// Every path in this file computes exactly that, bit for bit: the vector
+// kernels (one VFMADD231PD lane per c_ij), the portable Go kernel, and the
+// simple loops for skinny products. So a product has the same bits on 1 or
+// 2 cores, with or without assembly (-tags purego), on AVX-512 or AVX2,
+// and the tests compare against the triple loop with ==.
 //
-// added one term at a time in increasing p (the packed kernel carries its
-// sums over from one k block to the next). So the result does not depend
-// on how the work is split over goroutines: it is bit-identical for any
-// GOMAXPROCS, and to a plain triple loop.
+// ---- How it is made fast ----
 //
-// Built with GOEXPERIMENT=simd on amd64, large products go instead to the
-// vector kernel of matmul_simd_amd64.go (see matmul_accel.go). It sums in
-// the same order but fuses each multiply-add (one rounding instead of two),
-// so its bits differ from the portable kernel's; within one build they are
-// still the same for any GOMAXPROCS.
+// As optimized BLAS libraries do (Goto and van de Geijn, "Anatomy of
+// high-performance matrix multiplication", ACM TOMS 34(3), 2008):
+//
+//  1. The k dimension is cut into blocks of at most kc (256). For each
+//     block, op(A) is copied ("packed") into micro-panels of mr rows, each
+//     a kc×mr array (the mr values of one step p side by side), and op(B)
+//     into micro-panels of nr columns (kc×nr). Packing reads A and B with
+//     whatever strides the transposes imply, so the kernel always walks
+//     contiguous memory. Edges are padded with zeros.
+//  2. A micro-kernel keeps an mr×nr tile of C in registers for the whole
+//     block: per step p it loads nr values of B and does mr·nr fused
+//     multiply-adds. The tile's sums start from C (or from +0 in the first
+//     block) and go back to C after it, so the chain of each c_ij simply
+//     continues from one block to the next: blocking changes no bit.
+//     A B micro-panel (kc·nr values, 32 KB) stays in L1 while the A
+//     micro-panels of a block of rows stream past it from L2.
+//  3. Edge tiles are computed whole on a copy and only their valid part is
+//     written back; lanes never mix, so the zero padding changes nothing.
+//
+// The kernel is chosen at run time (platformKernels, KernelName): on amd64
+// an assembly kernel for AVX-512 (8×16 tile, 16 of the 32 ZMM registers,
+// A broadcast from memory) or AVX2+FMA (6×8 tile, 12 of 16 YMM), in
+// gemm_amd64.s; elsewhere, or built with -tags purego, the portable Go
+// kernel at the end of this file. The Go compiler emits only scalar SSE2
+// code and, under the default GOAMD64=v1, no FMA of its own, which is why
+// the vector kernels are assembly.
+//
+// Skinny products (n = 1 or m = 1) and tiny ones skip packing: simple
+// loops, written with math.FMA in the same order.
+//
+// Big products are shared between the caller and helper goroutines (see
+// gemm_parallel.go): B's block is packed once, by all of them, into one
+// shared buffer; then blocks of C are handed out from a counter. Who
+// computes a block does not change how, so the bits do not depend on
+// GOMAXPROCS.
 
 import (
-	"runtime"
+	"math"
 	"sync"
 )
+
+// gemmDefinition computes C = op(A)·op(B) by the definition: the triple
+// loop at the top of this file, on the raw slices of gemm. It runs the
+// tiny products, where packing costs more than it saves.
+func gemmDefinition(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	ai, ap := lda, 1 // a_ip = a[i·ai + p·ap]
+	if transA {
+		ai, ap = 1, lda
+	}
+	bp, bj := ldb, 1 // b_pj = b[p·bp + j·bj]
+	if transB {
+		bp, bj = 1, ldb
+	}
+	for i := range m {
+		for j := range n {
+			s := 0.0
+			for p := range k {
+				s = math.FMA(a[i*ai+p*ap], b[p*bp+j*bj], s)
+			}
+			c[i*ldc+j] = s
+		}
+	}
+}
 
 // MatMul returns the matrix product C = A·B, c_ij = Σ_p a_ip·b_pj.
 // It is MatMulT(a, false, b, false): see there for the shapes (2-D, batched
@@ -60,24 +108,33 @@ func MatMul(a, b *Tensor) *Tensor { return MatMulT(a, false, b, false) }
 //
 //	(m,k)   · (k,n)   → (m,n)
 //	(B,m,k) · (B,k,n) → (B,m,n)   one product per batch entry
-//	(m,k)   · (B,k,n) → (B,m,n)   A shared by every entry (conv weights · columns)
+//	(m,k)   · (B,k,n) → (B,m,n)   A shared by every entry
 //	(B,m,k) · (k,n)   → (B,m,n)   B shared by every entry
 //
-// Each c_ij = Σ_p a_ip·b_pj is summed from p = 0 up, one term at a time, as
-// in the textbook triple loop, so results never depend on GOMAXPROCS.
+// Each c_ij = Σ_p a_ip·b_pj is the chain of fused multiply-adds
+// fma(a_i,k-1, b_k-1,j, ... fma(a_i0, b_0j, +0)), p increasing, one
+// rounding per term, as the triple loop at the top of matmul.go computes
+// it: the bits never depend on GOMAXPROCS or on the kernel.
 //
 // It panics with ErrShape for any other combination of shapes, e.g.
 // "tensor: MatMul: shape mismatch (2,3) x (4,5)", with "(transA)",
 // "(transB)" or "(transA, transB)" appended when flags are set.
 func MatMulT(a *Tensor, transA bool, b *Tensor, transB bool) *Tensor {
 	pl := planMatMul("MatMul", a, transA, b, transB)
-	dst := Zeros(pl.m, pl.n)
+	var dst *Tensor
 	if pl.batched {
-		dst = Zeros(pl.batch, pl.m, pl.n)
+		dst = newMatMulResult(pl.batch, pl.m, pl.n)
+	} else {
+		dst = newMatMulResult(pl.m, pl.n)
 	}
 	pl.run(dst.data, a.data, b.data)
 	return dst
 }
+
+// newMatMulResult allocates the result of a product. Every entry is
+// overwritten, so its initial contents do not matter; it is the one place
+// allocation of a product (recycled storage is fine: see pool.go).
+func newMatMulResult(shape ...int) *Tensor { return empty(shape) }
 
 // MatMulTInto computes C = op(A)·op(B) like MatMulT and writes it into dst,
 // which must already have the result's shape. dst must not share storage
@@ -162,223 +219,154 @@ func describeMatMul(a *Tensor, transA bool, b *Tensor, transB bool) string {
 
 // run computes every product of the plan into c.
 func (pl *matMulPlan) run(c, a, b []float64) {
+	if pl.batch == 0 {
+		return
+	}
 	// Many small products (a convolution's batch) are shared out whole,
-	// one entry per task; big ones are split inside gemm instead.
+	// one entry per item; big ones are split inside gemm instead.
 	if pl.batch > 1 && !worthSplitting(pl.m, pl.n, pl.k) && worthSplitting(pl.batch*pl.m, pl.n, pl.k) {
-		plan := *pl // captured by the goroutines, so it lives on the heap
-		parallelFor(pl.batch, func(i int) { plan.entry(i, c, a, b) })
+		plan := *pl // captured by helpers, so it lives on the heap
+		shareItems(pl.batch, func(i int) { plan.entry(i, c, a, b, false) })
 		return
 	}
 	for i := range pl.batch {
-		pl.entry(i, c, a, b)
+		pl.entry(i, c, a, b, true)
 	}
 }
 
-// entry computes batch entry i.
-func (pl *matMulPlan) entry(i int, c, a, b []float64) {
-	gemm(pl.transA, pl.transB, pl.m, pl.n, pl.k,
+// entry computes batch entry i, split over goroutines if split is set and
+// the product is big enough.
+func (pl *matMulPlan) entry(i int, c, a, b []float64, split bool) {
+	gemmWith(activeKernel, split, pl.transA, pl.transB, pl.m, pl.n, pl.k,
 		a[i*pl.strideA:], pl.lda, b[i*pl.strideB:], pl.ldb, c[i*pl.m*pl.n:], pl.n)
 }
 
 // ---- gemm: the product on raw slices ----
 
 const (
-	nr = 7   // columns of the register tile of C (its one row is the A row)
-	kc = 256 // depth of a k block: an A row (2 KB) and a B panel (14 KB) fit in L1
-	mc = 64  // rows of op(A) packed at once: a 128 KB slab, in L2
-	nc = 512 // columns of op(B) packed at once: a 1 MB slab, in L2
+	// splitFlops is the size (2·m·n·k flops) from which a product is shared
+	// with helper goroutines: at ~50-100 GFLOP/s, about 20-40 µs of work,
+	// well above the few µs it costs the caller to offer it.
+	splitFlops = 2 << 20
 
-	// splitFlops is the size (2·m·n·k flops) from which a product is split
-	// over goroutines: about 0.4 ms of work for one core, well above the
-	// ~0.1 ms it can take to wake a second one.
-	splitFlops = 4 << 20
-
-	// smallFlops is the size below which packing costs more than it saves
-	// (measured crossover: 16³ to 24³ for A·B, about 40³ for A·Bᵀ).
-	smallFlops = 2 * 20 * 20 * 20
+	// tinyFlops is the size below which the definition's triple loop is
+	// faster than packing.
+	tinyFlops = 2 * 8 * 8 * 8
 )
 
-// gemm computes C = op(A)·op(B) on row-major slices: op(A) is m×k, stored
-// as A (m×k, row stride lda) or, if transA, as Aᵀ (k×m, row stride lda);
-// likewise op(B) is k×n, stored as B (k×n) or, if transB, as Bᵀ (n×k), row
-// stride ldb. C is m×n with row stride ldc; it is overwritten and must not
-// overlap A or B.
-//
-// Every c_ij is the sum ((0 + a_i0·b_0j) + a_i1·b_1j) + ..., in increasing
-// p, whichever loops compute it and however many goroutines share the work.
+// gemmKernel is a micro-kernel and the blocking that suits it.
+type gemmKernel struct {
+	name   string
+	mr, nr int // rows and columns of the register tile
+	kc     int // deepest k block
+	mc     int // rows of C per block of work (a multiple of mr): mc·kc values of A stay in L2
+
+	// tiles computes count mr×nr tiles of C, one under the other: for
+	// t < count, tile t is rows t·mr ... of c (row stride ldc, nr columns),
+	// from the A micro-panel a[t·mr·kc : (t+1)·mr·kc] and the B micro-panel
+	// b[:kc·nr]:
+	//
+	//	c_rj = fma(a[p·mr + r], b[p·nr + j], c_rj) for p = 0, 1, ..., kc−1,
+	//
+	// starting from the values in c if load is set, from +0 otherwise.
+	tiles func(count, kc int, a, b, c []float64, ldc int, load bool)
+}
+
+// gemmKernels lists the kernels this program can run on this CPU, fastest
+// first; activeKernel is the one products use (tests switch it).
+var (
+	gemmKernels  = platformKernels()
+	activeKernel = gemmKernels[0]
+)
+
+// KernelName names the matrix-multiply micro-kernel products use on this
+// machine, e.g. "AVX-512 8x16", "AVX2 6x8" or "portable Go 2x4" (built
+// with -tags purego, on other CPUs, or without AVX2 and FMA). Benchmarks
+// and documentation use it to say which kernel ran; the results are the
+// same bits whichever it is.
+func KernelName() string { return activeKernel.name }
+
+// gemm computes C = op(A)·op(B) on row-major slices with the active
+// kernel, shared with helper goroutines if it is big enough; see gemmWith.
 func gemm(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	if m == 0 || n == 0 {
-		return
-	}
-	if k == 0 { // an empty sum
+	gemmWith(activeKernel, true, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+}
+
+// gemmWith computes C = op(A)·op(B) on row-major slices: op(A) is m×k,
+// stored as A (m×k, row stride lda) or, if transA, as Aᵀ (k×m, row stride
+// lda); likewise op(B) is k×n, stored as B (k×n) or, if transB, as Bᵀ
+// (n×k), row stride ldb. C is m×n with row stride ldc; it is overwritten
+// and must not overlap A or B. Packed products use kern; the work is
+// shared with helpers only if split is set and it is big enough.
+//
+// Every c_ij is the definition's chain of fused multiply-adds, whichever
+// branch computes it.
+func gemmWith(kern *gemmKernel, split bool, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	switch {
+	case m == 0 || n == 0:
+	case k == 0: // an empty sum
 		for i := range m {
 			clear(c[i*ldc : i*ldc+n])
 		}
-		return
-	}
-	// The kernel is chosen once for the whole product, before any split,
-	// so every band of C is computed the same way whatever GOMAXPROCS is.
-	serial := gemmPacked
-	if accelGemm != nil { // a SIMD kernel, in builds with GOEXPERIMENT=simd
-		serial = accelGemm
-	}
-	if m <= 4 || n <= 4 || k <= 4 || 2*m*n*k < smallFlops {
-		serial = gemmSimple
-	}
-	if !worthSplitting(m, n, k) {
-		serial(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
-		return
-	}
-	// Split C into bands of whole rows (or whole columns, if it is wider
-	// than tall), one per goroutine; each band is a smaller gemm.
-	workers := runtime.GOMAXPROCS(0)
-	if m >= n {
-		rows := (m + workers - 1) / workers
-		parallelFor((m+rows-1)/rows, func(w int) {
-			i0 := w * rows
-			// Slice A only after checking transA: rows i0... of A start
-			// at i0·lda, columns i0... of Aᵀ at i0 (and i0·lda may lie
-			// past the end of Aᵀ).
-			var ai []float64
-			if transA {
-				ai = a[i0:]
-			} else {
-				ai = a[i0*lda:]
-			}
-			serial(transA, transB, min(rows, m-i0), n, k, ai, lda, b, ldb, c[i0*ldc:], ldc)
-		})
-		return
-	}
-	cols := (n + workers - 1) / workers
-	cols = (cols + nr - 1) / nr * nr // whole B panels
-	parallelFor((n+cols-1)/cols, func(w int) {
-		j0 := w * cols
-		var bj []float64
-		if transB {
-			bj = b[j0*ldb:] // rows j0... of Bᵀ
-		} else {
-			bj = b[j0:] // columns j0... of B
-		}
-		serial(transA, transB, m, min(cols, n-j0), k, a, lda, bj, ldb, c[j0:], ldc)
-	})
-}
-
-// worthSplitting reports whether an (m×k)·(k×n) product is big enough to
-// share between goroutines, and there is more than one to share it with.
-func worthSplitting(m, n, k int) bool {
-	return 2*m*n*k >= splitFlops && runtime.GOMAXPROCS(0) > 1
-}
-
-// parallelFor runs task(0), ..., task(count-1) on at most GOMAXPROCS
-// goroutines (the caller's among them) and waits for all of them.
-func parallelFor(count int, task func(i int)) {
-	workers := min(runtime.GOMAXPROCS(0), count)
-	var wg sync.WaitGroup
-	for w := 1; w < workers; w++ {
-		wg.Go(func() {
-			for i := w; i < count; i += workers {
-				task(i)
-			}
-		})
-	}
-	for i := 0; i < count; i += max(workers, 1) {
-		task(i)
-	}
-	wg.Wait()
-}
-
-// gemmBuffers is one goroutine's scratch space: packed slabs of op(A) and
-// op(B), or a contiguous copy of op(B) for the simple loops.
-type gemmBuffers struct {
-	a []float64
-	b [][nr]float64
-}
-
-// gemmPool recycles scratch space, so that a product allocates nothing but
-// its result.
-var gemmPool = sync.Pool{New: func() any { return new(gemmBuffers) }}
-
-// floats returns a scratch slice of n floats.
-func (g *gemmBuffers) floats(n int) []float64 {
-	if cap(g.a) < n {
-		g.a = make([]float64, n)
-	}
-	return g.a[:n]
-}
-
-// panels returns a scratch slice of n B-panel rows.
-func (g *gemmBuffers) panels(n int) [][nr]float64 {
-	if cap(g.b) < n {
-		g.b = make([][nr]float64, n)
-	}
-	return g.b[:n]
-}
-
-// ---- Simple loops for skinny and tiny products ----
-
-// gemmSimple computes C = op(A)·op(B) without packing, for products too
-// small or too skinny for packing to pay (m, n or k ≤ 4). Each c_ij is
-// summed over p in increasing order.
-func gemmSimple(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	buf := gemmPool.Get().(*gemmBuffers)
-	defer gemmPool.Put(buf)
-	switch {
-	case n == 1: // C is a column: c_i = Σ_p a_ip·x_p
-		x := b[:k] // b_p0 = b[p] when op(B) is the row Bᵀ or a contiguous column
-		if !transB && ldb != 1 {
-			x = buf.floats(k)
-			for p := range x {
-				x[p] = b[p*ldb]
-			}
-		}
-		if transA {
-			matTVec(m, k, a, lda, x, c, ldc)
-		} else {
-			matVec(m, k, a, lda, x, c, ldc)
-		}
-
-	case n <= 4 && m > n:
-		// A few columns: Cᵀ = op(B)ᵀ·op(A)ᵀ has a few rows, which the cases
-		// below handle well; compute it and transpose it into C.
+	case n == 1:
+		gemv(transA, transB, m, k, a, lda, b, ldb, c, ldc)
+	case m == 1: // cᵀ = op(B)ᵀ·aᵀ: the same sums with the roles swapped
+		gemv(!transB, !transA, n, k, b, ldb, a, lda, c, 1)
+	case 2*m*n*k < tinyFlops:
+		gemmDefinition(transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	case n < kern.nr/2 && m >= 2*n:
+		// A few columns: most of every nr-wide tile would be padding. Cᵀ =
+		// op(B)ᵀ·op(A)ᵀ has a few rows instead (the same products, the
+		// same sums); compute it and transpose it into C.
+		buf := gemmScratch.Get().(*scratch)
 		ct := buf.floats(n * m)
-		gemmSimple(!transB, !transA, n, m, k, b, ldb, a, lda, ct, m)
+		gemmPacked(kern, split, !transB, !transA, n, m, k, b, ldb, a, lda, ct, m)
 		for i := range m {
 			for j := range n {
 				c[i*ldc+j] = ct[j*m+i]
 			}
 		}
-
-	case transB && k > 4:
-		// Rows of Bᵀ are contiguous: row i of C is Bᵀ times row i of op(A).
-		x := buf.floats(k)
-		for i := range m {
-			if transA { // a_ip = a[p*lda + i]
-				for p := range x {
-					x[p] = a[p*lda+i]
-				}
-			} else {
-				copy(x, a[i*lda:i*lda+k])
-			}
-			matVec(n, k, b, ldb, x, c[i*ldc:], 1)
-		}
-
+		gemmScratch.Put(buf)
 	default:
-		if transB { // k ≤ 4: copy the few columns of Bᵀ into rows
-			rows := buf.floats(k * n)
-			for j := range n {
-				for p := range k {
-					rows[p*n+j] = b[j*ldb+p]
-				}
-			}
-			b, ldb = rows, n
+		gemmPacked(kern, split, transA, transB, m, n, k, a, lda, b, ldb, c, ldc)
+	}
+}
+
+// worthSplitting reports whether an (m×k)·(k×n) product is big enough to
+// share between goroutines, and there is more than one to share it with.
+func worthSplitting(m, n, k int) bool {
+	return 2*m*n*k >= splitFlops && helpersWanted() > 0
+}
+
+// ---- Simple loops: one row or one column ----
+
+// gemv sets c_i = Σ_p a_ip·x_p for i < m (c_i at c[i·ldc]), where op(A)
+// is m×k and x is the single column of op(B) (k×1): stored as B (k×1, row
+// stride ldb) or, if transB, as the row Bᵀ (1×k). Each sum is the chain
+// of fused multiply-adds from +0, p increasing.
+func gemv(transA, transB bool, m, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	x := b[:k] // x_p = b[p] for the row Bᵀ, or a contiguous column
+	var buf *scratch
+	if !transB && ldb != 1 {
+		buf = gemmScratch.Get().(*scratch)
+		x = buf.floats(k)
+		for p := range x {
+			x[p] = b[p*ldb]
 		}
-		rowCombinations(transA, m, n, k, a, lda, b, ldb, c, ldc)
+	}
+	if transA {
+		matTVec(m, k, a, lda, x, c, ldc)
+	} else {
+		matVec(m, k, a, lda, x, c, ldc)
+	}
+	if buf != nil {
+		gemmScratch.Put(buf)
 	}
 }
 
 // matVec sets c_i = Σ_p a_ip·x_p for the rows of A (m×k, row stride lda),
-// four rows at a time so that four independent sums hide the latency of
-// the additions.
+// four rows at a time so that four independent chains hide the latency of
+// the fused multiply-adds.
 func matVec(m, k int, a []float64, lda int, x []float64, c []float64, ldc int) {
 	i := 0
 	for ; i+4 <= m; i += 4 {
@@ -389,10 +377,10 @@ func matVec(m, k int, a []float64, lda int, x []float64, c []float64, ldc int) {
 		r0, r1, r2, r3 = r0[:len(x)], r1[:len(x)], r2[:len(x)], r3[:len(x)]
 		var s0, s1, s2, s3 float64
 		for p, xp := range x {
-			s0 += r0[p] * xp
-			s1 += r1[p] * xp
-			s2 += r2[p] * xp
-			s3 += r3[p] * xp
+			s0 = math.FMA(r0[p], xp, s0)
+			s1 = math.FMA(r1[p], xp, s1)
+			s2 = math.FMA(r2[p], xp, s2)
+			s3 = math.FMA(r3[p], xp, s3)
 		}
 		c[i*ldc], c[(i+1)*ldc], c[(i+2)*ldc], c[(i+3)*ldc] = s0, s1, s2, s3
 	}
@@ -401,7 +389,7 @@ func matVec(m, k int, a []float64, lda int, x []float64, c []float64, ldc int) {
 		r = r[:len(x)]
 		s := 0.0
 		for p, xp := range x {
-			s += r[p] * xp
+			s = math.FMA(r[p], xp, s)
 		}
 		c[i*ldc] = s
 	}
@@ -409,204 +397,368 @@ func matVec(m, k int, a []float64, lda int, x []float64, c []float64, ldc int) {
 
 // matTVec sets c_i = Σ_p a_ip·x_p where A is stored transposed (k×m, row
 // stride lda): it adds x_p times row p of the stored matrix to c, for p in
-// increasing order.
+// increasing order, which keeps every chain in order.
 func matTVec(m, k int, a []float64, lda int, x []float64, c []float64, ldc int) {
-	if ldc != 1 { // C is a strided column (not from a Tensor): one sum at a time
+	if ldc != 1 { // C is a strided column: one chain at a time
 		for i := range m {
 			s := 0.0
 			for p, xp := range x {
-				s += a[p*lda+i] * xp
+				s = math.FMA(a[p*lda+i], xp, s)
 			}
 			c[i*ldc] = s
 		}
 		return
 	}
 	c = c[:m]
+	clear(c) // the chains start from +0
 	for p, xp := range x {
-		axpyRow(c, xp, a[p*lda:p*lda+m], p == 0)
-	}
-}
-
-// rowCombinations computes each row of C as a combination of the rows of
-// B (k×n, row stride ldb): c_i: = Σ_p a_ip·b_p:, two terms per pass.
-func rowCombinations(transA bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	ai, ap := lda, 1 // a_ip = a[i*ai + p*ap]
-	if transA {
-		ai, ap = 1, lda
-	}
-	for i := range m {
-		ci := c[i*ldc : i*ldc+n]
-		p := 0
-		for ; p+2 <= k; p += 2 {
-			axpyRows2(ci, a[i*ai+p*ap], b[p*ldb:p*ldb+n], a[i*ai+(p+1)*ap], b[(p+1)*ldb:(p+1)*ldb+n], p == 0)
+		row := a[p*lda : p*lda+m]
+		row = row[:len(c)]
+		for i, v := range row {
+			c[i] = math.FMA(v, xp, c[i])
 		}
-		if p < k {
-			axpyRow(ci, a[i*ai+p*ap], b[p*ldb:p*ldb+n], p == 0)
-		}
-	}
-}
-
-// Every sum in this file starts from +0 and adds its terms in order, so a
-// sum that is written out, like the first pass below, starts with "0 +":
-// it keeps even the sign of a zero result the same on every path.
-
-// axpyRows2 sets y = (y + α·x) + β·z, element by element, with y taken as
-// 0 if first.
-func axpyRows2(y []float64, alpha float64, x []float64, beta float64, z []float64, first bool) {
-	x, z = x[:len(y)], z[:len(y)]
-	if first {
-		for j := range y {
-			y[j] = 0 + alpha*x[j] + beta*z[j]
-		}
-		return
-	}
-	for j := range y {
-		y[j] = y[j] + alpha*x[j] + beta*z[j]
-	}
-}
-
-// axpyRow sets y = y + α·x, element by element, with y taken as 0 if first.
-func axpyRow(y []float64, alpha float64, x []float64, first bool) {
-	x = x[:len(y)]
-	if first {
-		for j := range y {
-			y[j] = 0 + alpha*x[j]
-		}
-		return
-	}
-	for j := range y {
-		y[j] += alpha * x[j]
 	}
 }
 
 // ---- Packed, blocked product ----
 
-// gemmPacked computes C = op(A)·op(B) by packing kc-deep slabs of op(A)
-// and op(B) and running the micro-kernel over them.
-func gemmPacked(transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
-	buf := gemmPool.Get().(*gemmBuffers)
-	defer gemmPool.Put(buf)
-	aPack := buf.floats(min(mc, m) * min(kc, k))
-	bPack := buf.panels((min(nc, n) + nr - 1) / nr * min(kc, k))
-	for p0 := 0; p0 < k; p0 += kc {
-		kb := min(kc, k-p0)
-		first := p0 == 0 // the first k block stores into C, later ones add
-		for j0 := 0; j0 < n; j0 += nc {
-			nb := min(nc, n-j0)
-			packB(transB, kb, nb, b, ldb, p0, j0, bPack)
-			for i0 := 0; i0 < m; i0 += mc {
-				mb := min(mc, m-i0)
-				packA(transA, mb, kb, a, lda, i0, p0, aPack)
-				macroKernel(mb, nb, kb, aPack, bPack, c[i0*ldc+j0:], ldc, first)
+// gemmJob is one packed product: its operands, its blocking, the packed
+// blocks of A and B that every goroutine working on it shares, and the
+// counters that hand out its items.
+type gemmJob struct {
+	sharedWork
+	kern           *gemmKernel
+	transA, transB bool
+	m, n, k        int
+	a, b, c        []float64
+	lda, ldb, ldc  int
+
+	kc, kBlocks     int // depth of the k blocks (the last may be shallower), their number
+	mTiles, nPanels int // micro-panels of A (mr rows) and of B (nr columns)
+	aPack, bPack    []float64
+
+	// Items of a packing phase: aItems groups of aGroup A micro-panels,
+	// then groups of bGroup B micro-panels.
+	aItems, packItems int
+	aGroup, bGroup    int
+	// Items of a compute phase: blocks of rowTiles tiles down by colPanels
+	// panels across; rowItems·colItems of them.
+	rowTiles, colPanels int
+	rowItems, colItems  int
+
+	phases []workCounter // two per k block: packing, then computing
+}
+
+var gemmJobPool = sync.Pool{New: func() any {
+	j := new(gemmJob)
+	j.run = j.work
+	return j
+}}
+
+// gemmPacked computes C = op(A)·op(B) (see gemmWith) by packing and the
+// micro-kernel, shared with idle helper goroutines if split is set and the
+// product is big enough.
+func gemmPacked(kern *gemmKernel, split bool, transA, transB bool, m, n, k int, a []float64, lda int, b []float64, ldb int, c []float64, ldc int) {
+	helpers := 0
+	if split && 2*m*n*k >= splitFlops {
+		helpers = helpersWanted()
+	}
+	j := gemmJobPool.Get().(*gemmJob)
+	j.kern, j.transA, j.transB = kern, transA, transB
+	j.m, j.n, j.k = m, n, k
+	j.a, j.b, j.c = a, b, c
+	j.lda, j.ldb, j.ldc = lda, ldb, ldc
+
+	// Blocking. Equal k blocks of at most kern.kc; whole micro-panels.
+	j.kBlocks = (k + kern.kc - 1) / kern.kc
+	j.kc = (k + j.kBlocks - 1) / j.kBlocks
+	j.mTiles = (m + kern.mr - 1) / kern.mr
+	j.nPanels = (n + kern.nr - 1) / kern.nr
+	j.aPack = grow(j.aPack, j.mTiles*kern.mr*j.kc)
+	j.bPack = grow(j.bPack, j.nPanels*kern.nr*j.kc)
+
+	// Items. Alone, the caller packs each operand in one go and computes C
+	// in blocks of mc rows. Shared, there are about 4 items per goroutine
+	// in every phase, so that whoever is faster can take more.
+	workers := helpers + 1
+	j.aGroup = max(1, (j.mTiles+2*workers-1)/(2*workers))
+	j.bGroup = max(1, (j.nPanels+2*workers-1)/(2*workers))
+	j.aItems = (j.mTiles + j.aGroup - 1) / j.aGroup
+	j.packItems = j.aItems + (j.nPanels+j.bGroup-1)/j.bGroup
+	j.rowTiles = kern.mc / kern.mr
+	j.rowItems = (j.mTiles + j.rowTiles - 1) / j.rowTiles
+	j.colItems = 1
+	if workers > 1 {
+		j.colItems = min(j.nPanels, (4*workers+j.rowItems-1)/j.rowItems)
+	}
+	j.colPanels = (j.nPanels + j.colItems - 1) / j.colItems
+	j.colItems = (j.nPanels + j.colPanels - 1) / j.colPanels
+
+	if cap(j.phases) < 2*j.kBlocks {
+		j.phases = make([]workCounter, 2*j.kBlocks)
+	}
+	j.phases = j.phases[:2*j.kBlocks]
+	for i := range j.phases {
+		j.phases[i].next.Store(0)
+		j.phases[i].done.Store(0)
+	}
+
+	if helpers > 0 {
+		share(&j.sharedWork, helpers)
+	} else {
+		j.work()
+	}
+	j.a, j.b, j.c = nil, nil, nil
+	gemmJobPool.Put(j)
+}
+
+// grow returns s resliced to n values, reallocated if it is too short.
+func grow(s []float64, n int) []float64 {
+	if cap(s) < n {
+		return make([]float64, n)
+	}
+	return s[:n]
+}
+
+// work does the job's items until none are left; every goroutine sharing
+// the job runs it. For each k block: pack A and B, wait until all is
+// packed, compute the blocks of C, wait until all are computed (the next
+// block's packing overwrites the buffers, and adds to the same C).
+func (j *gemmJob) work() {
+	// Each goroutine has its own copy of C for the edge tiles.
+	buf := gemmScratch.Get().(*scratch)
+	defer gemmScratch.Put(buf)
+	tile := buf.floats(maxTile)
+	for kb := range j.kBlocks {
+		p0 := kb * j.kc
+		depth := min(j.kc, j.k-p0)
+		packing, computing := &j.phases[2*kb], &j.phases[2*kb+1]
+		for {
+			it, ok := packing.take(j.packItems)
+			if !ok {
+				break
 			}
+			j.pack(it, p0, depth)
+			packing.finish(&j.sharedWork, j.packItems)
 		}
+		packing.wait(&j.sharedWork, j.packItems)
+		items := j.rowItems * j.colItems
+		for {
+			it, ok := computing.take(items)
+			if !ok {
+				break
+			}
+			j.compute(it, depth, kb > 0, tile)
+			computing.finish(&j.sharedWork, items)
+		}
+		computing.wait(&j.sharedWork, items)
 	}
 }
 
-// packA copies the mb×kb block of op(A) at (i0, p0) into dst, row-major:
-// dst[ii·kb + p] = a_{i0+ii, p0+p}.
-func packA(trans bool, mb, kb int, a []float64, lda, i0, p0 int, dst []float64) {
-	if !trans { // rows of op(A) are rows of A
-		for ii := range mb {
-			i := i0 + ii
-			copy(dst[ii*kb:(ii+1)*kb], a[i*lda+p0:i*lda+p0+kb])
-		}
+// pack packs the micro-panels of packing item it for the k block of the
+// given depth starting at p0.
+func (j *gemmJob) pack(it, p0, depth int) {
+	mr, nr := j.kern.mr, j.kern.nr
+	if it < j.aItems {
+		t0 := it * j.aGroup
+		t1 := min(j.mTiles, t0+j.aGroup)
+		packA(j.transA, j.a, j.lda, j.m, t0*mr, t1*mr, p0, depth, mr, j.aPack[t0*mr*depth:t1*mr*depth])
 		return
 	}
-	// Rows of op(A) are columns of the stored Aᵀ. Walking a column strides
-	// through memory by lda, and a power-of-two stride maps every element
-	// to the same cache set; so read 8 stored rows at a time, which keeps
-	// 8 cache lines busy and writes 8 consecutive values of each dst row.
-	for pb := 0; pb < kb; pb += 8 {
-		pe := min(pb+8, kb)
-		for ii := range mb {
-			out := dst[ii*kb+pb : ii*kb+pe]
-			for q := range out {
-				out[q] = a[(p0+pb+q)*lda+i0+ii]
+	s0 := (it - j.aItems) * j.bGroup
+	s1 := min(j.nPanels, s0+j.bGroup)
+	packB(j.transB, j.b, j.ldb, j.n, s0*nr, s1*nr, p0, depth, nr, j.bPack[s0*nr*depth:s1*nr*depth])
+}
+
+// compute runs the kernel over compute item it: its B micro-panels, each
+// against all of its A micro-panels, the panel staying in L1 while the A
+// panels stream past it. load says whether the sums continue from C
+// (every k block but the first). tile is room for an edge tile.
+func (j *gemmJob) compute(it, depth int, load bool, tile []float64) {
+	kern := j.kern
+	mr, nr := kern.mr, kern.nr
+	t0 := it / j.colItems * j.rowTiles
+	t1 := min(j.mTiles, t0+j.rowTiles)
+	s0 := it % j.colItems * j.colPanels
+	s1 := min(j.nPanels, s0+j.colPanels)
+	full := t1 - t0 // tiles with all mr rows in C
+	if t1*mr > j.m {
+		full--
+	}
+	for s := s0; s < s1; s++ {
+		col := s * nr
+		panel := j.bPack[s*nr*depth : (s+1)*nr*depth]
+		cols := min(nr, j.n-col)
+		first := t0
+		if cols == nr && full > 0 {
+			kern.tiles(full, depth, j.aPack[t0*mr*depth:], panel, j.c[t0*mr*j.ldc+col:], j.ldc, load)
+			first = t0 + full
+		}
+		for t := first; t < t1; t++ { // edge tiles
+			rows := min(mr, j.m-t*mr)
+			edgeTile(kern, depth, j.aPack[t*mr*depth:(t+1)*mr*depth], panel, j.c[t*mr*j.ldc+col:], j.ldc, rows, cols, load, tile)
+		}
+	}
+}
+
+// maxTile bounds mr·nr for every kernel.
+const maxTile = 8 * 16
+
+// edgeTile computes a tile that sticks out of C (rows < mr or cols < nr)
+// on a copy and writes back its rows×cols corner. The other lanes see the
+// zero padding of the packed panels and are thrown away; no lane reads
+// another, so the kept ones are exact. tile is room for mr·nr values.
+func edgeTile(kern *gemmKernel, depth int, a, b, c []float64, ldc, rows, cols int, load bool, tile []float64) {
+	t := tile[:kern.mr*kern.nr]
+	if load {
+		for r := range rows {
+			copy(t[r*kern.nr:r*kern.nr+cols], c[r*ldc:r*ldc+cols])
+		}
+	}
+	kern.tiles(1, depth, a, b, t, kern.nr, load)
+	for r := range rows {
+		copy(c[r*ldc:r*ldc+cols], t[r*kern.nr:r*kern.nr+cols])
+	}
+}
+
+// packA copies rows i0 ... i1−1 of op(A) (m rows in all), columns
+// p0 ... p0+depth−1, into micro-panels of mr rows: the row i0 + t·mr + r
+// goes to dst[t·mr·depth + p·mr + r]. Rows at or past m are zeros.
+func packA(trans bool, a []float64, lda, m, i0, i1, p0, depth, mr int, dst []float64) {
+	for t := i0; t < i1; t += mr {
+		panel := dst[(t-i0)*depth : (t-i0+mr)*depth]
+		rows := min(mr, m-t)
+		if rows < mr {
+			clear(panel)
+		}
+		if trans { // row p of the stored Aᵀ holds a_tp, a_t+1,p, ...: copy mr at a time
+			for p := range depth {
+				src := a[(p0+p)*lda+t : (p0+p)*lda+t+rows]
+				copy(panel[p*mr:p*mr+rows], src)
+			}
+			continue
+		}
+		// Rows t+r of A, spread out with stride mr, four at a time so that
+		// each step p writes four neighbouring values.
+		r := 0
+		for ; r+4 <= rows; r += 4 {
+			r0 := a[(t+r)*lda+p0 : (t+r)*lda+p0+depth]
+			r1 := a[(t+r+1)*lda+p0 : (t+r+1)*lda+p0+depth]
+			r2 := a[(t+r+2)*lda+p0 : (t+r+2)*lda+p0+depth]
+			r3 := a[(t+r+3)*lda+p0 : (t+r+3)*lda+p0+depth]
+			r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+			for p, v := range r0 {
+				*(*[4]float64)(panel[p*mr+r:]) = [4]float64{v, r1[p], r2[p], r3[p]}
+			}
+		}
+		for ; r < rows; r++ {
+			src := a[(t+r)*lda+p0 : (t+r)*lda+p0+depth]
+			out := panel[r:]
+			for p, v := range src {
+				out[p*mr] = v
 			}
 		}
 	}
 }
 
-// packB copies the kb×nb block of op(B) at (p0, j0) into panels of nr
-// columns: panel s, columns j0+nr·s ..., is dst[s·kb + p] = (b_pj, b_p,j+1, ...)
-// for p = p0 ... Columns past nb are padded with zeros.
-func packB(trans bool, kb, nb int, b []float64, ldb, p0, j0 int, dst [][nr]float64) {
-	for s := 0; s*nr < nb; s++ {
-		panel := dst[s*kb : (s+1)*kb]
-		j := j0 + s*nr
-		w := min(nr, nb-s*nr) // columns in this panel
-		if w < nr {
+// packB copies columns j0 ... j1−1 of op(B) (n columns in all), rows
+// p0 ... p0+depth−1, into micro-panels of nr columns: the column
+// j0 + s·nr + jj goes to dst[s·nr·depth + p·nr + jj]. Columns at or past n
+// are zeros.
+func packB(trans bool, b []float64, ldb, n, j0, j1, p0, depth, nr int, dst []float64) {
+	for s := j0; s < j1; s += nr {
+		panel := dst[(s-j0)*depth : (s-j0+nr)*depth]
+		cols := min(nr, n-s)
+		if cols < nr {
 			clear(panel)
 		}
 		if trans { // column j of op(B) is row j of the stored Bᵀ
-			for jj := range w {
-				col := b[(j+jj)*ldb+p0 : (j+jj)*ldb+p0+kb]
-				for p, v := range col {
-					panel[p][jj] = v
+			// Four rows of Bᵀ at a time, so that each step p writes four
+			// neighbouring values of the panel rather than one.
+			jj := 0
+			for ; jj+4 <= cols; jj += 4 {
+				r0 := b[(s+jj)*ldb+p0 : (s+jj)*ldb+p0+depth]
+				r1 := b[(s+jj+1)*ldb+p0 : (s+jj+1)*ldb+p0+depth]
+				r2 := b[(s+jj+2)*ldb+p0 : (s+jj+2)*ldb+p0+depth]
+				r3 := b[(s+jj+3)*ldb+p0 : (s+jj+3)*ldb+p0+depth]
+				r1, r2, r3 = r1[:len(r0)], r2[:len(r0)], r3[:len(r0)]
+				for p, v := range r0 {
+					*(*[4]float64)(panel[p*nr+jj:]) = [4]float64{v, r1[p], r2[p], r3[p]}
+				}
+			}
+			for ; jj < cols; jj++ {
+				src := b[(s+jj)*ldb+p0 : (s+jj)*ldb+p0+depth]
+				out := panel[jj:]
+				for p, v := range src {
+					out[p*nr] = v
 				}
 			}
 			continue
 		}
-		for p := range panel { // w neighbours in row p of B
-			copy(panel[p][:w], b[(p0+p)*ldb+j:])
+		// Row p of B holds the panel's nr neighbours side by side.
+		switch {
+		case cols == 16 && nr == 16:
+			for p := range depth {
+				*(*[16]float64)(panel[p*16:]) = *(*[16]float64)(b[(p0+p)*ldb+s:])
+			}
+		case cols == 8 && nr == 8:
+			for p := range depth {
+				*(*[8]float64)(panel[p*8:]) = *(*[8]float64)(b[(p0+p)*ldb+s:])
+			}
+		default:
+			for p := range depth {
+				copy(panel[p*nr:p*nr+cols], b[(p0+p)*ldb+s:(p0+p)*ldb+s+cols])
+			}
 		}
 	}
 }
 
-// macroKernel multiplies a packed mb×kb slab of op(A) by a packed kb×nb
-// slab of op(B) and adds the result to the mb×nb block of C at c, which is
-// taken as 0 if first.
-func macroKernel(mb, nb, kb int, aPack []float64, bPack [][nr]float64, c []float64, ldc int, first bool) {
-	// B panels in the outer loop: one panel (kb×nr) stays in L1 while every
-	// row of the A slab streams past it.
-	for j := 0; j < nb; j += nr {
-		panel := bPack[j/nr*kb : (j/nr+1)*kb]
-		for i := range mb {
-			ap := aPack[i*kb : (i+1)*kb]
-			row := c[i*ldc+j : i*ldc+j+min(nr, nb-j)]
-			var t [nr]float64 // the sums so far: 0, or the earlier k blocks'
-			if len(row) < nr {
-				if !first {
-					copy(t[:], row)
-				}
-				t[0], t[1], t[2], t[3], t[4], t[5], t[6] = kernel1x7(ap, panel, t[0], t[1], t[2], t[3], t[4], t[5], t[6])
-				copy(row, t[:])
-				continue
-			}
-			r := (*[nr]float64)(row)
-			if !first {
-				t = *r
-			}
-			r[0], r[1], r[2], r[3], r[4], r[5], r[6] = kernel1x7(ap, panel, t[0], t[1], t[2], t[3], t[4], t[5], t[6])
-		}
-	}
+// scratch is a reusable slice of floats.
+type scratch struct{ f []float64 }
+
+// gemmScratch recycles scratch space, so that a product allocates nothing
+// but its result.
+var gemmScratch = sync.Pool{New: func() any { return new(scratch) }}
+
+// floats returns the scratch slice resized to n floats.
+func (s *scratch) floats(n int) []float64 {
+	s.f = grow(s.f, n)
+	return s.f
 }
 
-// kernel1x7 adds Σ_p a[p]·b[p][j] to c_j for j = 0..6, one term at a time,
-// p in increasing order; a and b must have the same length. Per step it
-// loads 1 + 7 values and does 7 multiplies and 7 additions, with the seven
-// sums in registers. Slicing a to len(b) lets the compiler drop every
-// bounds check in the loop.
-//
-// Because the sums carry over from one k block to the next, every c_ij is
-// ((0 + a_i0·b_0j) + a_i1·b_1j) + ..., exactly as in the textbook loop.
-//
-// The kernel is kept out of line: inlined into macroKernel, the loop has to
-// share registers with the caller's and runs about 10% slower.
-//
-//go:noinline
-func kernel1x7(a []float64, b [][nr]float64, c0, c1, c2, c3, c4, c5, c6 float64) (float64, float64, float64, float64, float64, float64, float64) {
-	a = a[:len(b)]
-	for p, ap := range a {
-		bp := &b[p]
-		c0 += ap * bp[0]
-		c1 += ap * bp[1]
-		c2 += ap * bp[2]
-		c3 += ap * bp[3]
-		c4 += ap * bp[4]
-		c5 += ap * bp[5]
-		c6 += ap * bp[6]
+// ---- The portable kernel ----
+
+// kernelGo is the micro-kernel in plain Go, for builds without assembly
+// (-tags purego, or a CPU other than amd64) and CPUs without AVX2 and FMA.
+// Its 2×4 tile keeps 8 sums, 2 values of A and 4 of B in registers: Go
+// has 15 for floats.
+var kernelGo = &gemmKernel{name: "portable Go 2x4", mr: 2, nr: 4, kc: 256, mc: 64, tiles: tilesGo}
+
+// tilesGo implements gemmKernel.tiles for a 2×4 tile with math.FMA.
+func tilesGo(count, kc int, a, b, c []float64, ldc int, load bool) {
+	b = b[:kc*4]
+	for t := range count {
+		ap := a[t*2*kc : (t+1)*2*kc]
+		row0 := (*[4]float64)(c[2*t*ldc:])
+		row1 := (*[4]float64)(c[(2*t+1)*ldc:])
+		var c00, c01, c02, c03, c10, c11, c12, c13 float64 // +0
+		if load {
+			c00, c01, c02, c03 = row0[0], row0[1], row0[2], row0[3]
+			c10, c11, c12, c13 = row1[0], row1[1], row1[2], row1[3]
+		}
+		for p := range kc {
+			a0, a1 := ap[2*p], ap[2*p+1]
+			bp := (*[4]float64)(b[4*p:])
+			c00 = math.FMA(a0, bp[0], c00)
+			c01 = math.FMA(a0, bp[1], c01)
+			c02 = math.FMA(a0, bp[2], c02)
+			c03 = math.FMA(a0, bp[3], c03)
+			c10 = math.FMA(a1, bp[0], c10)
+			c11 = math.FMA(a1, bp[1], c11)
+			c12 = math.FMA(a1, bp[2], c12)
+			c13 = math.FMA(a1, bp[3], c13)
+		}
+		*row0 = [4]float64{c00, c01, c02, c03}
+		*row1 = [4]float64{c10, c11, c12, c13}
 	}
-	return c0, c1, c2, c3, c4, c5, c6
 }

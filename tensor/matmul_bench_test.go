@@ -1,8 +1,10 @@
 package tensor
 
 import (
+	"fmt"
 	"math/rand/v2"
 	"testing"
+	"time"
 )
 
 // Benchmarks are named after the product they time: _MxKxN is op(A) (m,k)
@@ -44,6 +46,17 @@ func BenchmarkMatMul_256x512x1_transB(b *testing.B) { benchMatMul(b, 256, 512, 1
 func BenchmarkMatMul_256x1x512(b *testing.B)        { benchMatMul(b, 256, 1, 512, false, false) }
 func BenchmarkMatMul_1x256x512_transA(b *testing.B) { benchMatMul(b, 1, 256, 512, true, false) }
 
+// The toy GANs of chapters 01 and 08: batch 100, width W, layers.Linear
+// storing W as (out, in). Forward y = x·Wᵀ, (100,W)·(W,W)ᵀ; backward
+// dX = dY·W, (100,W)·(W,W); dW = dYᵀ·x, (100,W)ᵀ·(100,W), k = 100.
+func BenchmarkMatMulToy(b *testing.B) {
+	for _, w := range []int{32, 64, 128, 256, 512, 640} {
+		b.Run(fmt.Sprintf("W=%d/forward", w), func(b *testing.B) { benchMatMul(b, 100, w, w, false, true) })
+		b.Run(fmt.Sprintf("W=%d/dX", w), func(b *testing.B) { benchMatMul(b, 100, w, w, false, false) })
+		b.Run(fmt.Sprintf("W=%d/dW", w), func(b *testing.B) { benchMatMul(b, w, 100, w, true, false) })
+	}
+}
+
 // benchMatMul times op(A)·op(B), op(A) (m,k) and op(B) (k,n), written into
 // a reused result with MatMulTInto, and reports GFLOP/s.
 func benchMatMul(b *testing.B, m, k, n int, transA, transB bool) {
@@ -57,9 +70,22 @@ func benchMatMul(b *testing.B, m, k, n int, transA, transB bool) {
 	}
 	dst := Zeros(m, n)
 	b.ReportAllocs()
+	cpu := processCPUTime()
 	for b.Loop() {
 		MatMulTInto(dst, a, transA, w, transB)
 	}
 	flops := 2 * float64(m) * float64(n) * float64(k) * float64(b.N)
+	reportGFLOPs(b, flops, processCPUTime()-cpu)
+}
+
+// reportGFLOPs reports flops per second of wall-clock time ("GFLOP/s")
+// and per second of the process's CPU time ("GFLOP/cpu-s"). With one core
+// (-cpu 1) the second is the kernel's speed even on a machine busy with
+// other work; with two it counts both cores' time, so it does not show
+// the gain from splitting.
+func reportGFLOPs(b *testing.B, flops float64, cpu time.Duration) {
 	b.ReportMetric(flops/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+	if cpu > 0 {
+		b.ReportMetric(flops/cpu.Seconds()/1e9, "GFLOP/cpu-s")
+	}
 }
