@@ -393,7 +393,7 @@ func ConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
 	defer gemmScratch.Put(dcols)
 	toChannelMajor(yhat.floats(o*cols), y.data, n, o, oh*ow)
 	gemm(true, false, rows, cols, o, w.data, rows, yhat.f, cols, dcols.floats(rows*cols), cols)
-	x := newMatMulResult(n, c, h, wd) // zeros: the windows add into it
+	x := Zeros(n, c, h, wd) // the windows add into it
 	foldWindows(x.data, dcols.f, d, g)
 	return x
 }

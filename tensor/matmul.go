@@ -132,8 +132,8 @@ func MatMulT(a *Tensor, transA bool, b *Tensor, transB bool) *Tensor {
 }
 
 // newMatMulResult allocates the result of a product. Every entry is
-// overwritten, so its initial contents do not matter; it is the one place
-// allocation of a product (recycled storage is fine: see pool.go).
+// overwritten, so its initial contents do not matter, and recycled storage
+// will do (see pool.go).
 func newMatMulResult(shape ...int) *Tensor { return empty(shape) }
 
 // MatMulTInto computes C = op(A)·op(B) like MatMulT and writes it into dst,

@@ -1,6 +1,7 @@
 package tensor
 
 import (
+	"math"
 	"sync"
 	"unsafe"
 )
@@ -57,10 +58,28 @@ func Recycle(t *Tensor) {
 	pool.count += n
 }
 
+// poison makes newData fill all storage it hands out with NaN, as if it
+// were recycled: the package's tests switch it on, so that an operation
+// that relies on fresh storage being zero, or leaves an element unwritten,
+// shows NaN and fails.
+var poison = false
+
 // newData returns storage for n values: recycled if a slice of that
 // length is free (its contents arbitrary), fresh and zeroed otherwise.
 // fresh reports which.
 func newData(n int) (data []float64, fresh bool) {
+	data, fresh = takeData(n)
+	if poison {
+		for i := range data {
+			data[i] = math.NaN()
+		}
+		fresh = false
+	}
+	return data, fresh
+}
+
+// takeData is newData without the poison.
+func takeData(n int) (data []float64, fresh bool) {
 	if n == 0 {
 		return []float64{}, true
 	}
