@@ -146,47 +146,77 @@ func BatchNormForward(x *Tensor, gamma, beta []float64, eps float64) (y, mean, v
 	n := float64(outer * inner)
 	mean, variance = Zeros(f), Zeros(f)
 	mu, v := mean.data, variance.data
-	for o := range outer {
-		for c := range f {
-			s := 0.0
-			for _, xv := range x.data[(o*f+c)*inner : (o*f+c+1)*inner] {
-				s += xv
-			}
-			mu[c] += s
+	forFeatures(outer, f, inner, func(c, off int) {
+		s := 0.0
+		for _, xv := range x.data[off : off+inner] {
+			s += xv
 		}
-	}
+		mu[c] += s
+	}, func(row int) {
+		for c, xv := range x.data[row : row+f] {
+			mu[c] += xv
+		}
+	})
 	for c := range mu {
 		mu[c] /= n
 	}
-	for o := range outer {
-		for c := range f {
-			s, m := 0.0, mu[c]
-			for _, xv := range x.data[(o*f+c)*inner : (o*f+c+1)*inner] {
-				d := xv - m
-				s += d * d
-			}
-			v[c] += s
+	forFeatures(outer, f, inner, func(c, off int) {
+		s, m := 0.0, mu[c]
+		for _, xv := range x.data[off : off+inner] {
+			d := xv - m
+			s += d * d
 		}
-	}
+		v[c] += s
+	}, func(row int) {
+		for c, xv := range x.data[row : row+f] {
+			d := xv - mu[c]
+			v[c] += d * d
+		}
+	})
 	for c := range v {
 		v[c] /= n
 	}
+	// y = a·x + b with a = γ·s and b = β − a·μ would be one multiply-add,
+	// but it rounds differently from γ·s·(x − μ) + β, which is what the
+	// composite (differentiable) form computes; keep that form.
+	scale := make([]float64, f)
+	for c := range scale {
+		scale[c] = gamma[c] / math.Sqrt(v[c]+eps)
+	}
 	y = empty(x.shape)
-	for c := range f {
-		// y = a·x + b with a = γ·s and b = β − a·μ would be one multiply-add,
-		// but it rounds differently from γ·s·(x − μ) + β, which is what the
-		// composite (differentiable) form computes; keep that form.
-		scale := gamma[c] / math.Sqrt(v[c]+eps)
+	forFeatures(outer, f, inner, func(c, off int) {
+		m, a, b := mu[c], scale[c], beta[c]
+		dst := y.data[off : off+inner]
+		for i, xv := range x.data[off : off+inner] {
+			dst[i] = (xv-m)*a + b
+		}
+	}, func(row int) {
+		dst := y.data[row : row+f]
+		for c, xv := range x.data[row : row+f] {
+			dst[c] = (xv-mu[c])*scale[c] + beta[c]
+		}
+	})
+	return y, mean, variance
+}
+
+// forFeatures visits x viewed as (outer, F, inner) for batch
+// normalisation: with inner > 1 it calls segment(c, off) for every run of
+// the inner values of feature c starting at off, in row-major order; with
+// inner = 1 (an (N, F) matrix) it calls row(off) for every row of F
+// features instead, so that the inner loop runs along the row. The order
+// of the additions into each feature's sums is the same either way.
+func forFeatures(outer, f, inner int, segment func(c, off int), row func(off int)) {
+	if inner == 1 {
 		for o := range outer {
-			src := x.data[(o*f+c)*inner : (o*f+c+1)*inner]
-			dst := y.data[(o*f+c)*inner : (o*f+c+1)*inner]
-			m, b := mu[c], beta[c]
-			for i, xv := range src {
-				dst[i] = (xv-m)*scale + b
-			}
+			row(o * f)
+		}
+		return
+	}
+	for o := range outer {
+		for c := range f {
+			segment(c, (o*f+c)*inner)
 		}
 	}
-	return y, mean, variance
 }
 
 // BatchNormBackward returns the gradients of BatchNormForward's y with
@@ -207,38 +237,46 @@ func BatchNormBackward(g, x, mean, variance *Tensor, gamma []float64, eps float6
 	}
 	n := float64(outer * inner)
 	dgamma, dbeta = Zeros(f), Zeros(f)
-	dg, db := dgamma.data, dbeta.data
+	dg, db, mu := dgamma.data, dbeta.data, mean.data
 	inv := make([]float64, f)
 	for c := range f {
 		inv[c] = 1 / math.Sqrt(variance.data[c]+eps)
 	}
-	for o := range outer {
-		for c := range f {
-			off := (o*f + c) * inner
-			gs, xs := g.data[off:off+inner], x.data[off:off+inner]
-			m, s := mean.data[c], inv[c]
-			sg, sgx := 0.0, 0.0
-			for i, gv := range gs {
-				sg += gv
-				sgx += gv * ((xs[i] - m) * s)
-			}
-			db[c] += sg
-			dg[c] += sgx
+	forFeatures(outer, f, inner, func(c, off int) {
+		m, s := mu[c], inv[c]
+		sg, sgx := 0.0, 0.0
+		xs := x.data[off : off+inner]
+		for i, gv := range g.data[off : off+inner] {
+			sg += gv
+			sgx += gv * ((xs[i] - m) * s)
 		}
+		db[c] += sg
+		dg[c] += sgx
+	}, func(row int) {
+		xs := x.data[row : row+f]
+		for c, gv := range g.data[row : row+f] {
+			db[c] += gv
+			dg[c] += gv * ((xs[c] - mu[c]) * inv[c])
+		}
+	})
+	// dx = k·(g − mean g − x̂·mean(g·x̂)) with k = γ·s.
+	k, mg, mgx := make([]float64, f), make([]float64, f), make([]float64, f)
+	for c := range f {
+		k[c], mg[c], mgx[c] = gamma[c]*inv[c], db[c]/n, dg[c]/n
 	}
 	dx = empty(x.shape)
-	for c := range f {
-		m, s := mean.data[c], inv[c]
-		k := gamma[c] * s
-		mg, mgx := db[c]/n, dg[c]/n
-		for o := range outer {
-			off := (o*f + c) * inner
-			gs, xs, dst := g.data[off:off+inner], x.data[off:off+inner], dx.data[off:off+inner]
-			for i, gv := range gs {
-				dst[i] = k * (gv - mg - (xs[i]-m)*s*mgx)
-			}
+	forFeatures(outer, f, inner, func(c, off int) {
+		m, s := mu[c], inv[c]
+		xs, dst := x.data[off:off+inner], dx.data[off:off+inner]
+		for i, gv := range g.data[off : off+inner] {
+			dst[i] = k[c] * (gv - mg[c] - (xs[i]-m)*s*mgx[c])
 		}
-	}
+	}, func(row int) {
+		xs, dst := x.data[row:row+f], dx.data[row:row+f]
+		for c, gv := range g.data[row : row+f] {
+			dst[c] = k[c] * (gv - mg[c] - (xs[c]-mu[c])*inv[c]*mgx[c])
+		}
+	})
 	return dx, dgamma, dbeta
 }
 
