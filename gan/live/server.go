@@ -24,7 +24,7 @@ const (
 	minPublishGap  = 50 * time.Millisecond  // at most 20 snapshots a second
 	maxPublishGap  = 100 * time.Millisecond // and one at least every 100 ms while training
 	publishSteps   = 25                     // between the two: after this many steps
-	replyTimeout   = 10 * time.Second       // a control request waits this long for the training goroutine
+	replyTimeout   = 30 * time.Second       // a control request waits this long for the training goroutine
 	writeTimeout   = 10 * time.Second       // a stalled event stream is dropped after this
 	keepAlive      = 15 * time.Second       // comment lines keep an idle event stream open
 	maxClients     = 64                     // event streams at once
