@@ -186,7 +186,7 @@ func estimator(env chapter.Env, cfg config, name string, steps int, decay bool, 
 			opt.SetLR(cfg.divLR * (1 - float64(i-1)/float64(steps)))
 		}
 		p, q := autograd.Const(sampleP(r, cfg.batch)), autograd.Const(sampleQ(r, cfg.batch)) // (B, dim) each
-		objective := b.of(V.Forward(p), V.Forward(q))                                          // E_P[T] − E_Q[f*(T)]
+		objective := b.of(V.Forward(p), V.Forward(q))                                        // E_P[T] − E_Q[f*(T)]
 		opt.ZeroGrad()
 		autograd.Neg(objective).Backward() // gradient ascent on the bound
 		opt.Step()
@@ -223,8 +223,8 @@ func line(theta float64, r *rand.Rand, n int) *tensor.Tensor {
 func lineOf(theta *autograd.Var, pts *tensor.Tensor) *autograd.Var {
 	n := pts.Dim(0)
 	xs := autograd.Mul(autograd.Const(tensor.Ones(n, 1)), theta) // (n, 1), every x = θ
-	ys := autograd.Const(tensor.Slice(pts, 1, 1, 2))              // (n, 1)
-	return autograd.Concat(1, xs, ys)                             // (n, 2)
+	ys := autograd.Const(tensor.Slice(pts, 1, 1, 2))             // (n, 1)
+	return autograd.Concat(1, xs, ys)                            // (n, 2)
 }
 
 var thetas = []float64{-1, -0.75, -0.5, -0.25, -0.1, 0, 0.1, 0.25, 0.5, 0.75, 1}
@@ -490,7 +490,7 @@ func lipschitzCritics(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapte
 		}
 		opt := optim.NewAdam(params, cfg.criticLR, 0.5, 0.9)
 		step := func(int) []gan.Quantity {
-			real, fake := sampleRing(r, cfg.batch), sampleGauss(r, cfg.batch, cfg.qStd) // (B, 2) each: P and Q
+			real, fake := sampleRing(r, cfg.batch), sampleGauss(r, cfg.batch, cfg.qStd)       // (B, 2) each: P and Q
 			lossC := loss.D(f.Forward(autograd.Const(real)), f.Forward(autograd.Const(fake))) // E f(Q) − E f(P)
 			if c.key == "gp" {
 				gp, _ := gan.GradientPenalty(f.Forward, real, fake, r) // E (‖∇f(x̂)‖ − 1)²
