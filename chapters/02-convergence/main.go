@@ -61,7 +61,9 @@
 // beside W₁), gan_samples.svg and wgangp_samples.svg, and metrics.json,
 // written last. What to see: the simultaneous path spirals out, the
 // alternating one circles, R₁ and noise spiral in; the GAN's losses sit
-// still while W₁ moves, and the critic's estimate falls with W₁.
+// at their equilibrium values, log 4 and log 2, when its samples are at
+// their worst and drift away from them as it improves, while WGAN-GP's
+// critic estimate falls with W₁.
 package main
 
 import (
@@ -410,10 +412,18 @@ func toyGANs(env chapter.Env, cfg config, m *chapter.Metrics) ([2]toyRun, error)
 	m.Set("gan_gloss_w1_correlation_late", metrics.Pearson(gan8.gLoss[late:], gan8.w1[late:]))
 	m.Set("gan_dloss_w1_correlation_late", metrics.Pearson(gan8.dLoss[late:], gan8.w1[late:]))
 	m.Set("wgangp_critic_w1_correlation_late", metrics.Pearson(wgp.est[late:], wgp.w1[late:]))
-	m.Set("gan_w1_start", gan8.w1[0])
-	m.Set("gan_w1_end", gan8.w1[len(gan8.w1)-1])
-	m.Set("wgangp_w1_start", wgp.w1[0])
-	m.Set("wgangp_w1_end", wgp.w1[len(wgp.w1)-1])
+	// "first" is the first evaluation (step -eval-every), "last" the end.
+	last := len(gan8.w1) - 1
+	m.Set("gan_w1_first", gan8.w1[0])
+	m.Set("gan_w1_last", gan8.w1[last])
+	m.Set("gan_dloss_first", gan8.dLoss[0])
+	m.Set("gan_dloss_last", gan8.dLoss[last])
+	m.Set("gan_gloss_first", gan8.gLoss[0])
+	m.Set("gan_gloss_last", gan8.gLoss[last])
+	m.Set("wgangp_w1_first", wgp.w1[0])
+	m.Set("wgangp_w1_last", wgp.w1[last])
+	m.Set("wgangp_critic_first", wgp.est[0])
+	m.Set("wgangp_critic_last", wgp.est[last])
 	m.Set("w1_floor", w1Floor)
 	m.Set("gan_modes", float64(gan8.res.FinalCoverage().Modes))
 	m.Set("wgangp_modes", float64(wgp.res.FinalCoverage().Modes))

@@ -56,7 +56,7 @@ func TestDiracGAN(t *testing.T) {
 	}
 	for _, k := range []string{"gan_gloss_w1_correlation", "gan_dloss_w1_correlation", "wgangp_critic_w1_correlation",
 		"gan_gloss_w1_correlation_late", "gan_dloss_w1_correlation_late", "wgangp_critic_w1_correlation_late",
-		"gan_w1_start", "gan_w1_end", "wgangp_w1_start", "wgangp_w1_end", "w1_floor", "gan_modes", "wgangp_modes"} {
+		"gan_w1_first", "gan_w1_last", "wgangp_w1_first", "wgangp_w1_last", "w1_floor", "gan_modes", "wgangp_modes"} {
 		assert.Contains(t, m, k)
 	}
 	assert.Equal(t, 2.0, m["evaluations"])
@@ -123,8 +123,8 @@ func TestEvaluate(t *testing.T) {
 func TestCriticTracksW1(t *testing.T) {
 	m, _ := runChapter(t, "-steps", "400", "-eval-every", "40", "-width", "16", "-eval-n", "128", "-dirac-steps", "10")
 	assert.Greater(t, m["wgangp_critic_w1_correlation"], 0.6)
-	assert.Less(t, m["wgangp_w1_end"], m["wgangp_w1_start"])
-	assert.Less(t, m["gan_w1_end"], m["gan_w1_start"])
+	assert.Less(t, m["wgangp_w1_last"], m["wgangp_w1_first"])
+	assert.Less(t, m["gan_w1_last"], m["gan_w1_first"])
 }
 
 func TestDeterministic(t *testing.T) {

@@ -238,7 +238,8 @@ func parallelLines(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.P
 	estimates := map[string][]float64{} // per bound, one value per θ
 	var w1s []float64
 	var trace [3][]plot.Point // the bounds at θ = ½ during training
-	w1MaxErr := 0.0
+	w1MaxErr, w1Grad := 0.0, 0.0
+	grads := map[string]float64{} // per bound, the gradient in θ at θ = ½
 	for _, theta := range thetas {
 		r := rand.New(rand.NewPCG(env.Seed, 41)) // every θ starts from the same weights and the same y's
 		// W₁ by optimal assignment between w1N points of each line.
@@ -250,7 +251,7 @@ func parallelLines(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.P
 			// d W₁/dθ through the optimal matching (metrics.W1ExactVar).
 			th := autograd.Param(tensor.Scalar(theta))
 			w := metrics.W1ExactVar(lineOf(th, b), a)
-			m.Set("w1_grad_theta_half", autograd.Grad([]*autograd.Var{w}, []*autograd.Var{th}, false)[0].Item())
+			w1Grad = autograd.Grad([]*autograd.Var{w}, []*autograd.Var{th}, false)[0].Item()
 		}
 
 		// JS, KL and TV by trained discriminators, each from the same start.
@@ -281,16 +282,33 @@ func parallelLines(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.P
 					value := bd.of(V.Forward(autograd.Const(real)), V.Forward(lineOf(th, fake)))
 					g = autograd.Grad([]*autograd.Var{value}, []*autograd.Var{th}, false)[0]
 				})
-				m.Set(bd.key+"_estimate_theta_half", estimates[bd.key][len(estimates[bd.key])-1])
-				m.Set(bd.key+"_grad_theta_half", g.Item())
-			}
-			if theta == 0 {
-				m.Set(bd.key+"_estimate_theta_zero", estimates[bd.key][len(estimates[bd.key])-1])
+				grads[bd.key] = g.Item()
 			}
 		}
 	}
+	zero, half := indexOf(thetas, 0), indexOf(thetas, 0.5)
 	m.Set("w1_vs_abs_theta_max_error", w1MaxErr)
-	m.Set("w1_theta_zero", w1s[indexOf(thetas, 0)])
+	m.Set("w1_theta_zero", w1s[zero])
+	m.Set("w1_theta_half", w1s[half])
+	m.Set("w1_grad_theta_half", w1Grad)
+	for _, bd := range bounds {
+		m.Set(bd.key+"_estimate_theta_half", estimates[bd.key][half])
+		m.Set(bd.key+"_grad_theta_half", grads[bd.key])
+	}
+	for _, bd := range bounds {
+		m.Set(bd.key+"_estimate_theta_zero", estimates[bd.key][zero])
+	}
+	// The smallest JS and TV estimates away from θ = 0: log 2 and 1 if
+	// the discriminators separated the lines at every θ ≠ 0.
+	for _, key := range []string{"js", "tv"} {
+		lowest := math.Inf(1)
+		for i, theta := range thetas {
+			if theta != 0 {
+				lowest = math.Min(lowest, estimates[key][i])
+			}
+		}
+		m.Set(key+"_estimate_min_theta_nonzero", lowest)
+	}
 
 	// Pictures: the estimates against θ with the closed forms, and the
 	// bounds at θ = ½ during training.
@@ -475,9 +493,9 @@ func lipschitzCritics(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapte
 
 	critics := []critic{
 		{"none", "no constraint", mlpCritic},
-		{"clip", fmt.Sprintf("weights clipped to ±%g", cfg.clip), mlpCritic},
-		{"gp", fmt.Sprintf("gradient penalty, λ = %g", cfg.lambda), mlpCritic},
-		{"sn", "spectral normalisation", snCritic},
+		{"clip", fmt.Sprintf("clipped to ±%g", cfg.clip), mlpCritic},
+		{"gp", fmt.Sprintf("gradient penalty λ = %g", cfg.lambda), mlpCritic},
+		{"sn", "spectral norm", snCritic},
 	}
 	loss := gan.Wasserstein{}
 	var pictures []chapter.Picture
@@ -547,7 +565,7 @@ func lipschitzCritics(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapte
 		ring := plot.Real(gan.Points(tensor.Slice(ps, 0, 0, shown)))
 		ring.Label = "P: ring of radius 2"
 		pictures = append(pictures, chapter.Picture{Name: "critic_" + c.key + ".svg", Save: plot.Scatter{
-			Window: window, Title: fmt.Sprintf("Critic, %s: E f(P) − E f(Q) = %.3g (W₁ = %.3f)", c.label, estimate, exact),
+			Window: window, Title: fmt.Sprintf("Critic, %s: E f(P) − E f(Q) = %.3g, W₁ = %.3f", c.label, estimate, exact),
 			XLabel: "x₁", YLabel: "x₂", Field: field, Layers: []plot.Dots{ring, gen},
 		}.Save})
 	}
