@@ -162,6 +162,7 @@ func describeMatMul(a *Tensor, transA bool, b *Tensor, transB bool) string {
 
 // run computes every product of the plan into c.
 func (pl *matMulPlan) run(c, a, b []float64) {
+	countMultiplyAdds(pl.batch, pl.m, pl.n, pl.k)
 	// Many small products (a convolution's batch) are shared out whole,
 	// one entry per task; big ones are split inside gemm instead.
 	if pl.batch > 1 && !worthSplitting(pl.m, pl.n, pl.k) && worthSplitting(pl.batch*pl.m, pl.n, pl.k) {
