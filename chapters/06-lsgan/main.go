@@ -278,17 +278,15 @@ func gradientsPastTheBoundary(env chapter.Env, cfg config, m *chapter.Metrics) (
 }
 
 // sampleGradients returns ∂L_G/∂x on a generated sample at each of xs,
-// with D frozen. The samples go through as one batch; G's loss is a mean
-// of independent per-sample terms, so n times its gradient with respect to
-// x_i is sample i's own gradient.
+// with D fixed: autograd.Grad differentiates with respect to x alone and
+// computes nothing for D's weights. The samples go through as one batch;
+// G's loss is a mean of independent per-sample terms, so n times its
+// gradient with respect to x_i is sample i's own gradient.
 func sampleGradients(l loss, D *layers.Sequential, xs []float64) []float64 {
 	n := len(xs)
 	x := autograd.Param(tensor.New(append([]float64(nil), xs...), n, 1)) // (n, 1)
-	var g *tensor.Tensor
-	gan.Frozen(D, func() {
-		lossG := l.G(nil, D.Forward(x))
-		g = autograd.Grad([]*autograd.Var{lossG}, []*autograd.Var{x}, false)[0].Value
-	})
+	lossG := l.G(nil, D.Forward(x))
+	g := autograd.Grad([]*autograd.Var{lossG}, []*autograd.Var{x}, false)[0].Value // (n, 1)
 	out := make([]float64, n)
 	for i, v := range g.Data() {
 		out[i] = v * float64(n)
