@@ -31,6 +31,11 @@ func TestShortRunWritesEverything(t *testing.T) {
 		"ideal_sgan_d_real_s100", "ideal_rasgan_d_real_rel_s100", "steps", "ideal_steps"} {
 		assert.Contains(t, m, name)
 	}
+	// Each key holds its own reading: the absolute and the relative
+	// readings of one D differ unless m_f is exactly 0.
+	assert.NotEqual(t, m["sgan_d_real_end"], m["sgan_d_real_rel_end"])
+	assert.NotEqual(t, m["rasgan_d_real_rel_end"], m["rasgan_d_real_abs_end"])
+	assert.NotEqual(t, m["rsgan_d_real_pair_end"], m["rsgan_d_real_abs_end"])
 	for _, meth := range methods {
 		for _, suffix := range []string{"_modes", "_hq", "_reverse_kl"} {
 			assert.Contains(t, m, meth.key+suffix)
