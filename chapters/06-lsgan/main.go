@@ -521,16 +521,21 @@ func training(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pictur
 			modes = append(modes, line)
 		}
 		K := float64(len(set.mixture.Centers))
+		refs := []plot.RefLine{{Y: K, Label: fmt.Sprintf("all %d", int(K))}}
+		if set.key == "grid25" {
+			// The floor: points spread uniformly over grid-25's square,
+			// scored the same way. Modes mean something only together with
+			// the HQ fraction.
+			uniform := gan.UniformCoverage(set.mixture, b.EvalSamples, env.Seed)
+			m.Set("uniform_grid25_modes", float64(uniform.Modes))
+			m.Set("uniform_grid25_hq", uniform.HighQuality)
+			refs = append(refs, plot.RefLine{Y: float64(uniform.Modes), Label: "uniform noise over the square"})
+		}
 		pictures = append(pictures, chapter.Picture{Name: "modes_" + set.key + ".svg", Save: plot.LineChart{
 			Title: "Modes of " + set.mixture.Name + " captured", XLabel: "generator step", YLabel: "modes",
-			YRange: [2]float64{0, K + 1}, Series: modes, Refs: []plot.RefLine{{Y: K, Label: fmt.Sprintf("all %d", int(K))}},
+			YRange: [2]float64{0, K + 1}, Series: modes, Refs: refs,
 		}.Save})
 	}
-	// The floor: points spread uniformly over grid-25's square, scored the
-	// same way. Modes mean something only together with the HQ fraction.
-	uniform := gan.UniformCoverage(data.Grid25(), b.EvalSamples, env.Seed)
-	m.Set("uniform_grid25_modes", float64(uniform.Modes))
-	m.Set("uniform_grid25_hq", uniform.HighQuality)
 	m.Set("steps", float64(env.Steps))
 	return pictures, nil
 }
