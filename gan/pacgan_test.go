@@ -9,6 +9,7 @@ import (
 	"github.com/stretchr/testify/require"
 
 	"ganbook/autograd"
+	"ganbook/gan/data"
 	"ganbook/layers"
 	"ganbook/tensor"
 )
@@ -28,7 +29,9 @@ func TestPackConcatenatesConsecutiveSamples(t *testing.T) {
 func TestPackGradCheck(t *testing.T) {
 	r := rand.New(rand.NewPCG(12, 4))
 	D := PackedPacGANDiscriminator(r, 3, 4, 2, 2)
-	f := func(xs []*autograd.Var) *autograd.Var { return autograd.Mean(autograd.Softplus(D.Forward(Pack(xs[0], 3)))) }
+	f := func(xs []*autograd.Var) *autograd.Var {
+		return autograd.Mean(autograd.Softplus(D.Forward(Pack(xs[0], 3))))
+	}
 	in := []*tensor.Tensor{tensor.RandN(r, 6, 2)}
 	require.NoError(t, autograd.GradCheck("packed D", f, in, autograd.DefaultTolerance))
 	require.NoError(t, autograd.GradGradCheck("packed D", f, in, autograd.DefaultTolerance))
@@ -82,4 +85,19 @@ func TestPackPanics(t *testing.T) {
 			assert.Equal(t, tc.msg, err.Error())
 		})
 	}
+}
+
+// SampleScatter frames the picture as ToyScatter does, without a map.
+func TestSampleScatter(t *testing.T) {
+	m := data.Grid25()
+	r := rand.New(rand.NewPCG(3, 3))
+	samples, real := m.Sample(r, 20), m.Sample(r, 10)
+	s := SampleScatter("grid", samples, m, real)
+	_, D := PacGANNetworks(4, 4)(r)
+	withMap := ToyScatter("grid", D, samples, m, real, true)
+	assert.Equal(t, withMap.Window, s.Window)
+	assert.Nil(t, s.Field)
+	require.Len(t, s.Layers, 3)
+	assert.Len(t, s.Layers[1].Points, 20)
+	assert.Len(t, s.Layers[2].Points, 25)
 }
