@@ -28,9 +28,17 @@ func TestDominantMode(t *testing.T) {
 		err, _ := recover().(error)
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, tensor.ErrShape))
-		assert.EqualError(t, err, "tensor: DominantMode: shape mismatch samples (2,3) for a mixture in 2 dimensions")
+		assert.EqualError(t, err, "tensor: NearestModeShares: shape mismatch samples (2,3) for a mixture in 2 dimensions")
 	}()
 	DominantMode(tensor.Zeros(2, 3), ring)
+}
+
+func TestNearestModeShares(t *testing.T) {
+	ring := data.Ring8()
+	near := tensor.FromRows([][]float64{{0.1, 0.9}, {-0.1, 0.8}, {0, 1.2}, {1, 0.1}, {math.NaN(), 0}})
+	want := make([]float64, 8)
+	want[2], want[0] = 0.6, 0.2 // three of five beside (0, 1), one beside (1, 0), the NaN nowhere
+	assert.InDeltaSlice(t, want, NearestModeShares(near, ring), 1e-15)
 }
 
 func TestModeHops(t *testing.T) {
