@@ -45,6 +45,7 @@ func TestShortRunWritesEverything(t *testing.T) {
 	assert.Equal(t, 0.0, m["vbn_batch_dependence"])
 	assert.Greater(t, m["bn_batch_dependence"], 1e-6)
 	assert.Greater(t, m["mbd_feature_gap"], 0.0, "a batch from one mode is closer together")
+	assert.Less(t, m["ls_d_real_mean"], m["baseline_d_real_mean"], "the smoothed target is lower")
 	for _, f := range []string{"coverage.svg", "fm_feature_gap.svg", "param_oscillation.svg"} {
 		info, err := os.Stat(filepath.Join(r.Dir, f))
 		require.NoError(t, err, f)
