@@ -20,7 +20,7 @@ func NearestModeShares(samples *tensor.Tensor, m *data.Mixture) []float64 {
 	}
 	n, d := samples.Dim(0), samples.Dim(1)
 	x := samples.Data()
-	shares := make([]float64, len(m.Centers))
+	counts := make([]int, len(m.Centers))
 	for i := range n {
 		best, bestSq := -1, math.Inf(1)
 		for k, c := range m.Centers {
@@ -34,8 +34,12 @@ func NearestModeShares(samples *tensor.Tensor, m *data.Mixture) []float64 {
 			}
 		}
 		if best >= 0 {
-			shares[best] += 1 / float64(n)
+			counts[best]++
 		}
+	}
+	shares := make([]float64, len(counts))
+	for k, c := range counts {
+		shares[k] = float64(c) / float64(n)
 	}
 	return shares
 }

@@ -18,7 +18,7 @@ func TestDominantMode(t *testing.T) {
 	// mode 2 dominates all the same.
 	near := tensor.FromRows([][]float64{{0.1, 0.9}, {-0.1, 0.8}, {0, 1.2}, {1, 0}, {-1, 0}})
 	assert.Equal(t, 2, DominantMode(near, ring))
-	// Two of four is no majority.
+	// Two of four is no majority: exactly half is not more than half.
 	assert.Equal(t, -1, DominantMode(onModes(ring, 2, 2, 3, 4), ring))
 	// NaN samples count for no mode, but in n.
 	nan := tensor.FromRows([][]float64{{1, 0}, {1, 0}, {math.NaN(), 0}, {math.NaN(), 0}})
