@@ -69,7 +69,7 @@ type config struct {
 
 var spec = chapter.Spec{
 	Name:     "11-pacgan",
-	Defaults: chapter.Flags{Seed: 1, Steps: 1000},
+	Defaults: chapter.Flags{Seed: 1, Steps: 500},
 	Outputs: []string{"grid25_m*.svg", "ring8_m*.svg", "grid25_modes_over_time.svg",
 		"coverage_vs_m.svg", "reverse_kl_vs_m.svg", "tv_packed.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {

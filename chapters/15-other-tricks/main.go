@@ -82,11 +82,11 @@ type config struct {
 
 var spec = chapter.Spec{
 	Name:     "15-other-tricks",
-	Defaults: chapter.Flags{Seed: 1, Steps: 500},
+	Defaults: chapter.Flags{Seed: 1, Steps: 400},
 	Outputs: []string{"*_ring8.svg", "*_grid25.svg", "coverage.svg", "fm_feature_gap.svg",
 		"param_oscillation.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
-		cfg := config{budget: gan.DefaultToyBudget(), haLambda: 0.1, smoothing: 0.9, kernels: 8, dims: 3}
+		cfg := config{budget: gan.DefaultToyBudget(), haLambda: 0.1, smoothing: 0.9, kernels: 4, dims: 3}
 		b := &cfg.budget
 		fs.Int(&b.Batch, "batch", b.Batch, "batch size (real and generated)", 2)
 		fs.Int(&b.Width, "width", b.Width, "units in every hidden layer of G and D", 1)
