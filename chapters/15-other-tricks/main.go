@@ -82,7 +82,7 @@ type config struct {
 
 var spec = chapter.Spec{
 	Name:     "15-other-tricks",
-	Defaults: chapter.Flags{Seed: 1, Steps: 400},
+	Defaults: chapter.Flags{Seed: 1, Steps: 300},
 	Outputs: []string{"*_ring8.svg", "*_grid25.svg", "coverage.svg", "fm_feature_gap.svg",
 		"param_oscillation.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
