@@ -315,22 +315,22 @@ func pictures(env chapter.Env, cfg config, cells []*cell, sets []dataset, m *cha
 		tvMissing.Points = append(tvMissing.Points, plot.Point{X: float64(k), Y: a})
 		tvSpread.Points = append(tvSpread.Points, plot.Point{X: float64(k), Y: b})
 	}
-	trials := fmt.Sprintf("mean over %d trial(s), %d steps", cfg.trials, env.Steps)
+	trials := fmt.Sprintf("%d steps, mean of %d trial(s)", env.Steps, cfg.trials)
 	return append(out,
 		chapter.Picture{Name: "grid25_modes_over_time.svg", Save: plot.LineChart{
 			Title: fmt.Sprintf("Modes of grid-25 captured (seed %d)", env.Seed), XLabel: "generator step", YLabel: "modes",
 			YRange: [2]float64{0, 26}, Series: overTime, Refs: []plot.RefLine{{Y: 25, Label: "all 25"}},
 		}.Save},
 		chapter.Picture{Name: "coverage_vs_m.svg", Save: plot.LineChart{
-			Title: "Fraction of the modes captured against the pack size (" + trials + ")", XLabel: "pack size m",
+			Title: "Share of the modes captured (" + trials + ")", XLabel: "pack size m",
 			YLabel: "modes captured / modes", YRange: [2]float64{0, 1.05}, Series: vsM("modes", fraction),
 		}.Save},
 		chapter.Picture{Name: "reverse_kl_vs_m.svg", Save: plot.LineChart{
-			Title: "Reverse KL of the mode histogram against the pack size (" + trials + ")", XLabel: "pack size m",
+			Title: "Reverse KL of the mode histogram (" + trials + ")", XLabel: "pack size m",
 			YLabel: "nats (0 is best)", Series: vsM("reverse_kl", one),
 		}.Save},
 		chapter.Picture{Name: "tv_packed.svg", Save: plot.LineChart{
-			Title: "Total variation between packs of m samples, ring-8 against a generator", XLabel: "pack size m",
+			Title: "d_TV between packs of m samples, ring-8 (P) against Q", XLabel: "pack size m",
 			YLabel: "d_TV(Pᵐ, Qᵐ)", YRange: [2]float64{0, 0.5}, Series: []plot.Line{tvMissing, tvSpread},
 		}.Save})
 }
