@@ -33,8 +33,10 @@
 //	mbd_feature_gap       the minibatch features o of a batch of samples
 //	                      all from one mode, minus those of a batch from all
 //	                      modes (positive: D can tell a collapsed batch)
-//	ls_d_real_mean        D's mean probability of "real" on real data,
-//	                      against the baseline's: near 0.9, not 1
+//	ls_d_real_mean        the mean probability of "real" on real data of a
+//	                      discriminator trained alone against a collapsed
+//	                      generator: near 0.9 with smoothing, near 1
+//	                      without (baseline_d_real_mean)
 //	ha_param_oscillation  how far the parameters swing around their mean
 //	                      over the second half of training, against the
 //	                      baseline's
