@@ -131,7 +131,10 @@ func unrolled(k int, detached bool) gan.Game {
 			lossD.Backward()
 			optD.Step()
 
-			// G's update: against D after k more steps it has not taken.
+			// G's update: against D after k more steps it has not taken. The
+			// look-ahead starts from copies of D's weights, so D's own
+			// parameters are not in this graph (no gan.Frozen needed), and
+			// autograd.Grad computes G's gradient alone.
 			gz := t.G.Forward(t.Noise())                             // (B, 2), a function of θ_G
 			lossG := unrolledLoss(t.D, optD, lr, k, detached, x, gz) // f_K = −L_D(θ_G, θ_D^k(θ_G))
 			optG.ZeroGrad()
