@@ -1,0 +1,100 @@
+package gan
+
+import (
+	"fmt"
+	"math/rand/v2"
+
+	"ganbook/gan/chapter"
+	"ganbook/gan/data"
+	"ganbook/gan/digitnet"
+	"ganbook/tensor"
+)
+
+// ---- The digits of the image chapters -----------------------------------------------
+//
+// Every image chapter trains and measures on handwritten digits of
+// DigitSize×DigitSize pixels in [−1, 1] (background −1): by default drawn
+// by data.Digits from the run's seed, and with -data DIR MNIST's files,
+// shrunk from 28×28 by area averaging (data.Resize). The size is the input
+// size of the classifier that plays Inception (gan/digitnet), so that real
+// and generated images go through it as they are.
+
+// DigitSize is the side of the image chapters' digits: digitnet.Size.
+const DigitSize = digitnet.Size
+
+// DigitSet is a training set and a test set of labelled digits.
+type DigitSet struct {
+	Source      string         // "drawn digits" or "MNIST"
+	Train, Test *tensor.Tensor // (n,1,16,16), values in [−1, 1]
+	TrainLabels []int
+	TestLabels  []int
+}
+
+// DrawnDigits draws nTrain training and nTest test digits with data.Digits
+// from seed, through two streams of their own (10 and 11): two sets from
+// the same hand, never the same image.
+func DrawnDigits(seed uint64, nTrain, nTest int) *DigitSet {
+	s := &DigitSet{Source: "drawn digits"}
+	s.Train, s.TrainLabels = data.Digits(rand.New(rand.NewPCG(seed, 10)), nTrain, DigitSize)
+	s.Test, s.TestLabels = data.Digits(rand.New(rand.NewPCG(seed, 11)), nTest, DigitSize)
+	return s
+}
+
+// MNISTDigits reads MNIST's training (60,000) and test (10,000) digits
+// from the folder dir (see data.LoadMNIST) and resizes them to 16×16. Its
+// errors name the file and what is wrong with it.
+func MNISTDigits(dir string) (*DigitSet, error) {
+	s := &DigitSet{Source: "MNIST"}
+	for _, part := range []struct {
+		split  string
+		images **tensor.Tensor
+		labels *[]int
+	}{{"train", &s.Train, &s.TrainLabels}, {"t10k", &s.Test, &s.TestLabels}} {
+		x, y, err := data.LoadMNIST(dir, part.split)
+		if err != nil {
+			return nil, err
+		}
+		*part.images, *part.labels = data.Resize(x, DigitSize), y
+	}
+	return s, nil
+}
+
+// DigitData is the -data flag of the image chapters: empty for drawn
+// digits, or the folder that holds MNIST's files.
+type DigitData struct {
+	Dir   string
+	mnist *DigitSet // read while the flag is checked
+}
+
+// RegisterFlag registers -data. Its check reads the MNIST files at once,
+// so that a missing or broken file is reported, naming it, before
+// anything is trained or written.
+func (d *DigitData) RegisterFlag(fs *chapter.FlagSet) {
+	fs.String(&d.Dir, "data", "", "train on MNIST's files found in this folder instead of drawn digits (docs/data.md says how to get them)",
+		func(dir string) error {
+			if dir == "" {
+				return nil
+			}
+			set, err := MNISTDigits(dir)
+			d.mnist = set
+			return err
+		})
+}
+
+// Set returns the digits of the run: MNIST if -data was given, otherwise
+// nTrain and nTest digits drawn from seed (DrawnDigits).
+func (d *DigitData) Set(seed uint64, nTrain, nTest int) *DigitSet {
+	if d.mnist != nil {
+		return d.mnist
+	}
+	return DrawnDigits(seed, nTrain, nTest)
+}
+
+// Memory is what the digits take: with -data, MNIST's 70,000 images while
+// they are read at 28×28 and kept at 16×16; otherwise the drawn ones.
+func (d *DigitData) Memory(nTrain, nTest int) chapter.Need {
+	if d.Dir != "" {
+		return chapter.Need{What: "MNIST's 70,000 digits (-data)", Bytes: 70000 * (28*28 + DigitSize*DigitSize) * 8}
+	}
+	return chapter.Need{What: fmt.Sprintf("%d drawn digits", nTrain+nTest), Bytes: float64(nTrain+nTest) * DigitSize * DigitSize * 8}
+}
