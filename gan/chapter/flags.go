@@ -99,6 +99,12 @@ func (f *FlagSet) String(p *string, name, value, usage string, check func(v stri
 	})
 }
 
+// Check registers a rule that no single flag expresses, such as one flag
+// bounded by another: it runs after the checks of the flags registered
+// before it, before anything is created, trained or written, and its error
+// is the one line the user sees, so it must name the flags and values.
+func (f *FlagSet) Check(check func() error) { f.checks = append(f.checks, check) }
+
 // Bool registers a boolean flag.
 func (f *FlagSet) Bool(p *bool, name string, value bool, usage string) {
 	f.fs.BoolVar(p, name, value, usage)
