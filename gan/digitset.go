@@ -90,6 +90,11 @@ func (d *DigitData) Set(seed uint64, nTrain, nTest int) *DigitSet {
 	return DrawnDigits(seed, nTrain, nTest)
 }
 
+// MNIST returns the MNIST digits read for -data, or nil without -data.
+// After the flags are checked, a chapter's own checks (FlagSet.Check) can
+// look at their sizes.
+func (d *DigitData) MNIST() *DigitSet { return d.mnist }
+
 // Memory is what the digits take: with -data, MNIST's 70,000 images while
 // they are read at 28×28 and kept at 16×16; otherwise the drawn ones.
 func (d *DigitData) Memory(nTrain, nTest int) chapter.Need {

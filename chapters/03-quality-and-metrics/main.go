@@ -100,6 +100,7 @@ var spec = chapter.Spec{
 		cfg.budget.RegisterFlags(fs)
 		cfg.digits.RegisterFlag(fs)
 		fs.Int(&cfg.k, "k", cfg.k, "neighbours that set a ball's radius in precision and recall (the paper's 3)", 1)
+		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
 			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits),
 				chapter.Need{What: fmt.Sprintf("the evaluations' grids (-steps %d, -eval-every %d)", f.Steps, cfg.budget.EvalEvery),
@@ -110,6 +111,23 @@ var spec = chapter.Spec{
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
+
+// check refuses flags that do not fit together: the real reference and
+// the collapsed set take 2·n test digits, and a ball needs k neighbours.
+func check(cfg config) error {
+	n := cfg.budget.EvalSamples
+	test := testDigits
+	if set := cfg.digits.MNIST(); set != nil {
+		test = set.Test.Dim(0)
+	}
+	if 2*n > test {
+		return fmt.Errorf("-eval-samples %d: the real reference and the collapsed set need %d test digits, there are %d", n, 2*n, test)
+	}
+	if cfg.k >= n/10 {
+		return fmt.Errorf("-k %d must be below a tenth of -eval-samples %d", cfg.k, n)
+	}
+	return nil
+}
 
 // ---- 1. The game -------------------------------------------------------------------
 //
@@ -154,11 +172,7 @@ func run(env chapter.Env, cfg config) error {
 	// The real reference: n test digits, in the classifier's feature space
 	// (N, 64). The floor: n training digits against it, what a perfect
 	// generator would score with n images.
-	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits)
-	if digits.Test.Dim(0) < 2*n || digits.Train.Dim(0) < n {
-		return fmt.Errorf("-eval-samples %d: the %s hold %d training and %d test digits; the chapter needs %d and %d",
-			n, digits.Source, digits.Train.Dim(0), digits.Test.Dim(0), n, 2*n)
-	}
+	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits) // check made sure of 2n test digits
 	net := digitnet.Load()
 	realF := net.Features(tensor.Slice(digits.Test, 0, 0, n))   // (n, 64)
 	trainF := net.Features(tensor.Slice(digits.Train, 0, 0, n)) // (n, 64)

@@ -101,9 +101,11 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-batch", "1"}, Want: "03-quality-and-metrics: -batch must be at least 2, got 1\n"},
 		chaptertest.BadValue{Args: []string{"-lr-scale", "NaN"}, Want: "03-quality-and-metrics: -lr-scale must be positive and finite, got NaN\n"},
 		chaptertest.BadValue{Args: []string{"-k", "0"}, Want: "03-quality-and-metrics: -k must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-k", "10", "-eval-samples", "100"}, Want: "03-quality-and-metrics: -k 10 must be below a tenth of -eval-samples 100\n"},
+		chaptertest.BadValue{Args: []string{"-eval-samples", "3001"}, Want: "03-quality-and-metrics: -eval-samples 3001: the real reference and the collapsed set need 6002 test digits, there are 6000\n"},
 		chaptertest.BadValue{Args: []string{"-data", "/nonexistent"}, Want: "03-quality-and-metrics: -data /nonexistent: data: MNIST: neither /nonexistent/train-images-idx3-ubyte nor /nonexistent/train-images-idx3-ubyte.gz exists (docs/data.md says how to get the files)\n"},
 		chaptertest.BadValue{Args: []string{"-width", "100000"}, Want: "03-quality-and-metrics: these flags need about …"},
-		chaptertest.BadValue{Args: []string{"-eval-samples", "1e12"}, Want: "03-quality-and-metrics: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-steps", "1e15"}, Want: "03-quality-and-metrics: these flags need about …"},
 	)
 	chaptertest.EveryFlag(t, spec)
 }
