@@ -3,6 +3,7 @@ package gan
 import (
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"ganbook/gan/chapter"
 	"ganbook/gan/data"
@@ -59,6 +60,65 @@ func MNISTDigits(dir string) (*DigitSet, error) {
 	return s, nil
 }
 
+// FirstOfEachClass returns the first test digit of each class 0..9, in
+// class order, (10,1,16,16). It panics with tensor.ErrArgument if a class
+// is missing from the test set.
+func (s *DigitSet) FirstOfEachClass() *tensor.Tensor {
+	idx := make([]int, data.DigitClasses)
+	for k := range idx {
+		idx[k] = slices.Index(s.TestLabels, k)
+		if idx[k] < 0 {
+			tensor.Panicf(tensor.ErrArgument, "DigitSet.FirstOfEachClass", "no %d among the %d test digits", k, len(s.TestLabels))
+		}
+	}
+	return tensor.IndexSelect(s.Test, 0, idx)
+}
+
+// Memorized returns n images that cycle through FirstOfEachClass: image i
+// is the first test digit of class i mod 10. It is the "generator" that
+// memorised ten real digits: perfect images, every class equally often
+// (each run of ten consecutive images holds them all), and no variety
+// within a class. It panics as FirstOfEachClass does.
+func (s *DigitSet) Memorized(n int) *tensor.Tensor {
+	idx := make([]int, n)
+	for i := range idx {
+		idx[i] = i % data.DigitClasses
+	}
+	return tensor.IndexSelect(s.FirstOfEachClass(), 0, idx)
+}
+
+// OneClass returns n images of digit d: for MNIST the first n of its
+// training digits of that class (fewer if there are fewer), for drawn
+// digits n new drawings from seed (stream 12).
+func (s *DigitSet) OneClass(seed uint64, d, n int) *tensor.Tensor {
+	if s.Source == "MNIST" {
+		var idx []int
+		for i, y := range s.TrainLabels {
+			if y == d && len(idx) < n {
+				idx = append(idx, i)
+			}
+		}
+		return tensor.IndexSelect(s.Train, 0, idx)
+	}
+	r := rand.New(rand.NewPCG(seed, 12))
+	out := tensor.Zeros(n, 1, DigitSize, DigitSize)
+	for i := range n {
+		copy(out.Data()[i*DigitSize*DigitSize:], data.RandomGlyph(r, d).Render(DigitSize).Data())
+	}
+	return out
+}
+
+// Count returns how many training digits of class d the set holds.
+func (s *DigitSet) Count(d int) int {
+	c := 0
+	for _, y := range s.TrainLabels {
+		if y == d {
+			c++
+		}
+	}
+	return c
+}
+
 // DigitData is the -data flag of the image chapters: empty for drawn
 // digits, or the folder that holds MNIST's files.
 type DigitData struct {
@@ -96,10 +156,11 @@ func (d *DigitData) Set(seed uint64, nTrain, nTest int) *DigitSet {
 func (d *DigitData) MNIST() *DigitSet { return d.mnist }
 
 // Memory is what the digits take: with -data, MNIST's 70,000 images while
-// they are read at 28×28 and kept at 16×16; otherwise the drawn ones.
-func (d *DigitData) Memory(nTrain, nTest int) chapter.Need {
+// they are read at 28×28 and kept at 16×16; otherwise the nTrain + nTest
+// drawn ones, whose numbers the flags in why set ("-is-samples 5000").
+func (d *DigitData) Memory(nTrain, nTest int, why string) chapter.Need {
 	if d.Dir != "" {
 		return chapter.Need{What: "MNIST's 70,000 digits (-data)", Bytes: 70000 * (28*28 + DigitSize*DigitSize) * 8}
 	}
-	return chapter.Need{What: fmt.Sprintf("%d drawn digits", nTrain+nTest), Bytes: float64(nTrain+nTest) * DigitSize * DigitSize * 8}
+	return chapter.Need{What: fmt.Sprintf("%d drawn digits (%s)", nTrain+nTest, why), Bytes: float64(nTrain+nTest) * DigitSize * DigitSize * 8}
 }

@@ -14,6 +14,7 @@ import (
 
 	"ganbook/autograd"
 	"ganbook/gan/chapter"
+	"ganbook/gan/digitnet"
 	"ganbook/layers"
 	"ganbook/tensor"
 )
@@ -209,4 +210,31 @@ func TestMNISTDigits(t *testing.T) {
 	for _, v := range s.Test.Data() {
 		require.True(t, v >= -1-1e-12 && v <= 1+1e-12, "pixel %g", v)
 	}
+}
+
+// The memorised "generator" cycles through the first test digit of each
+// class; the one-class set is new drawings of one digit, which the
+// classifier reads as that digit.
+func TestDigitSetSubsets(t *testing.T) {
+	s := DrawnDigits(1, 100, 100)
+	ten := s.FirstOfEachClass()
+	require.Equal(t, []int{10, 1, 16, 16}, ten.Shape())
+	net := digitnet.Load()
+	assert.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, digitnet.Predict(net.Probs(ten)))
+	mem := s.Memorized(23)
+	require.Equal(t, []int{23, 1, 16, 16}, mem.Shape())
+	for i := range 23 {
+		assert.Equal(t, tensor.Slice(ten, 0, i%10, i%10+1).Data(), tensor.Slice(mem, 0, i, i+1).Data(), "image %d", i)
+	}
+	threes := s.OneClass(7, 3, 50)
+	require.Equal(t, []int{50, 1, 16, 16}, threes.Shape())
+	right := 0
+	for _, c := range digitnet.Predict(net.Probs(threes)) {
+		if c == 3 {
+			right++
+		}
+	}
+	assert.GreaterOrEqual(t, right, 48)
+	assert.Equal(t, 10, s.Count(3), "balanced labels: 100 digits hold ten 3s")
+	assert.Panics(t, func() { (&DigitSet{Test: tensor.Zeros(1, 1, 16, 16), TestLabels: []int{0}}).FirstOfEachClass() })
 }

@@ -102,7 +102,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.k, "k", cfg.k, "neighbours that set a ball's radius in precision and recall (the paper's 3)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "a fixed number"),
 				chapter.Need{What: fmt.Sprintf("the evaluations' grids (-steps %d, -eval-every %d)", f.Steps, cfg.budget.EvalEvery),
 					Bytes: float64(f.Steps/cfg.budget.EvalEvery+2) * gridCols * gan.DigitSize * gan.DigitSize * 8})
 		})

@@ -53,7 +53,6 @@ import (
 
 	"ganbook/gan"
 	"ganbook/gan/chapter"
-	"ganbook/gan/data"
 	"ganbook/gan/digitnet"
 	"ganbook/gan/metrics"
 	"ganbook/gan/plot"
@@ -84,7 +83,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.splits, "splits", cfg.splits, "splits of each set (the reference code's 10)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(20000, cfg.samples),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(20000, cfg.samples, fmt.Sprintf("-is-samples %d", cfg.samples)),
 				chapter.Need{What: fmt.Sprintf("five scored sets (-is-samples %d)", cfg.samples),
 					Bytes: 5 * float64(cfg.samples) * (gan.DigitSize*gan.DigitSize + 2*digitnet.Classes) * 8})
 		})
@@ -102,12 +101,7 @@ func check(cfg config) error {
 		return fmt.Errorf("-splits %d is more than the %d images of a set (-is-samples)", cfg.splits, n)
 	}
 	if set := cfg.digits.MNIST(); set != nil {
-		threes := 0
-		for _, y := range set.TrainLabels {
-			if y == oneClass {
-				threes++
-			}
-		}
+		threes := set.Count(oneClass)
 		if n > set.Test.Dim(0) || n > threes {
 			return fmt.Errorf("-is-samples %d: MNIST has %d test digits and %d %ds for the one-class set", n, set.Test.Dim(0), threes, oneClass)
 		}
@@ -146,12 +140,12 @@ func run(env chapter.Env, cfg config) error {
 	// ---- 2. The five sets ----------------------------------------------------------------
 	// Every set has n images; each draws from a random stream of its own.
 	real := tensor.Slice(digits.Test, 0, 0, n)
-	threes := oneClassImages(digits, env.Seed, n)
+	threes := digits.OneClass(env.Seed, oneClass, n) // n of them: check made sure
 	noise := tensor.RandU(rand.New(rand.NewPCG(env.Seed, 13)), -1, 1, n, 1, gan.DigitSize, gan.DigitSize)
 	z := tensor.RandN(rand.New(rand.NewPCG(env.Seed, 14)), n, cfg.budget.Noise)
 	generated := gan.Generate(res.G, z, cfg.budget.Batch)
-	ten := firstOfEachClass(digits.Test, digits.TestLabels)       // (10,1,16,16)
-	memorized := tensor.IndexSelect(ten, 0, cycle(n, ten.Dim(0))) // image i is ten[i mod 10]
+	ten := digits.FirstOfEachClass() // (10,1,16,16)
+	memorized := digits.Memorized(n) // image i is ten[i mod 10]
 	sets := []*scored{
 		{key: "real", label: "real digits", images: real},
 		{key: "one_class", label: fmt.Sprintf("one class (%ds)", oneClass), images: threes},
@@ -243,46 +237,6 @@ func run(env chapter.Env, cfg config) error {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
-}
-
-// oneClassImages returns n images of the digit oneClass: from MNIST's
-// training set with -data, otherwise n fresh drawings (stream 12).
-func oneClassImages(digits *gan.DigitSet, seed uint64, n int) *tensor.Tensor {
-	if digits.Source == "MNIST" {
-		var idx []int
-		for i, y := range digits.TrainLabels {
-			if y == oneClass && len(idx) < n {
-				idx = append(idx, i)
-			}
-		}
-		return tensor.IndexSelect(digits.Train, 0, idx) // n of them: check made sure
-	}
-	r := rand.New(rand.NewPCG(seed, 12))
-	parts := make([]*tensor.Tensor, n)
-	for i := range parts {
-		parts[i] = data.RandomGlyph(r, oneClass).Render(gan.DigitSize)
-	}
-	return tensor.Concat(0, parts...)
-}
-
-// firstOfEachClass returns the first image of each class 0..9, in class
-// order, (10,1,S,S).
-func firstOfEachClass(images *tensor.Tensor, labels []int) *tensor.Tensor {
-	idx := make([]int, digitnet.Classes)
-	for k := range idx {
-		idx[k] = slices.Index(labels, k)
-	}
-	return tensor.IndexSelect(images, 0, idx)
-}
-
-// cycle returns 0, 1, …, k−1, 0, 1, … of length n: every split of
-// consecutive images then holds each of the k images as often.
-func cycle(n, k int) []int {
-	idx := make([]int, n)
-	for i := range idx {
-		idx[i] = i % k
-	}
-	return idx
 }
 
 // entropy returns −Σ p log p of one probability row, in nats (0·log 0 = 0).

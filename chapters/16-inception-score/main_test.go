@@ -9,9 +9,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
-	"ganbook/gan/digitnet"
 	"ganbook/gan/metrics"
 	"ganbook/tensor"
 )
@@ -53,16 +51,6 @@ func TestEntropiesDecomposeTheScore(t *testing.T) {
 	assert.InDelta(t, math.Log(4), entropy([]float64{0.25, 0.25, 0.25, 0.25}), 1e-15)
 }
 
-// The memorised set cycles through its ten images, so each split of
-// consecutive images holds every class equally often.
-func TestMemorizedSetCycles(t *testing.T) {
-	assert.Equal(t, []int{0, 1, 2, 0, 1, 2, 0}, cycle(7, 3))
-	digits := gan.DrawnDigits(1, 0, 100)
-	ten := firstOfEachClass(digits.Test, digits.TestLabels)
-	require.Equal(t, []int{10, 1, 16, 16}, ten.Shape())
-	assert.Equal(t, []int{0, 1, 2, 3, 4, 5, 6, 7, 8, 9}, digitnet.Predict(digitnet.Load().Probs(ten)))
-}
-
 // The sharp panels show four different classes, the sharpest of each;
 // the ambiguous ones the highest entropies.
 func TestSharpAndAmbiguous(t *testing.T) {
@@ -74,18 +62,6 @@ func TestSharpAndAmbiguous(t *testing.T) {
 		{0.5, 0.5, 0},   // ambiguous
 	})
 	assert.Equal(t, []int{1, 3, 4, 2}, sharpAndAmbiguous(probs, 2))
-}
-
-// The one-class set is drawn 3s, and the classifier says so.
-func TestOneClassImages(t *testing.T) {
-	images := oneClassImages(gan.DrawnDigits(1, 0, 0), 7, 50)
-	right := 0
-	for _, c := range digitnet.Predict(digitnet.Load().Probs(images)) {
-		if c == oneClass {
-			right++
-		}
-	}
-	assert.GreaterOrEqual(t, right, 48)
 }
 
 func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }

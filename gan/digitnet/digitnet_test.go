@@ -82,7 +82,7 @@ func TestEmbeddedAccuracy(t *testing.T) {
 
 func TestOutputs(t *testing.T) {
 	net := digitnet.Load()
-	x, _ := data.Digits(rand.New(rand.NewPCG(9, 0)), 503, digitnet.Size) // more than one chunk of 500
+	x, _ := data.Digits(rand.New(rand.NewPCG(9, 0)), 503, digitnet.Size) // more than five chunks of 100
 	features, probs := net.Outputs(x)
 	require.Equal(t, []int{503, digitnet.Features}, features.Shape())
 	require.Equal(t, []int{503, digitnet.Classes}, probs.Shape())
