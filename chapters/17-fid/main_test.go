@@ -67,3 +67,8 @@ func TestBadFlags(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
+
+func TestMeansPerSize(t *testing.T) {
+	assert.Equal(t, []float64{2, 5}, meansPerSize([]float64{1, 2, 3, 4, 5, 6}, 3))
+	assert.Equal(t, []int{500, 1000, 2000, 3000, 4000, 5000}, biasSizes(2000))
+}
