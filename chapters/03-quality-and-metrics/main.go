@@ -24,8 +24,8 @@
 // between the Gaussians fitted to real and generated features (Heusel et
 // al., arXiv 1706.08500; chapter 17), and improved precision and recall
 // (Kynkäänniemi et al., arXiv 1904.06991): each set's manifold is the union
-// of balls around its points, each ball reaching the point's 3rd nearest
-// neighbour in its own set, and
+// of balls around its points, each ball reaching the point's k-th nearest
+// neighbour in its own set (k = 3, -k), and
 //
 //	precision = fraction of generated features inside the real manifold
 //	recall    = fraction of real features inside the generated manifold,
@@ -35,11 +35,14 @@
 //
 // The program shows:
 //
-//  1. The losses do not follow the quality: FID falls by two orders of
-//     magnitude while the losses of the two players wander, and the
-//     correlation between each loss (averaged over the steps between two
-//     evaluations) and FID is reported (gloss_fid_correlation,
-//     dloss_fid_correlation) next to fid_start and fid_end.
+//  1. The losses do not measure quality. FID falls by two orders of
+//     magnitude (fid_start, fid_end). G's loss falls with it in the first
+//     steps, when the untrained generator is easy to reject, then rises
+//     while FID keeps falling. The correlation of each loss (averaged over
+//     the steps between two evaluations) with FID is reported over the
+//     whole run (gloss_fid_correlation, dloss_fid_correlation) and over its
+//     second half (the same names with _late): for G's loss the two have
+//     opposite signs.
 //  2. Precision and recall separate quality from diversity: a "generator"
 //     that returns held-out real digits, but only 0s and 1s, makes
 //     perfect images of two classes: high precision, low recall
@@ -102,7 +105,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.k, "k", cfg.k, "neighbours that set a ball's radius in precision and recall (the paper's 3)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "a fixed number"),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed sets"),
 				chapter.Need{What: fmt.Sprintf("the evaluations' grids (-steps %d, -eval-every %d)", f.Steps, cfg.budget.EvalEvery),
 					Bytes: float64(f.Steps/cfg.budget.EvalEvery+2) * gridCols * gan.DigitSize * gan.DigitSize * 8})
 		})
