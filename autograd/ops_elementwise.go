@@ -144,13 +144,24 @@ func Abs(x *Var) *Var {
 	})
 }
 
-// Tanh returns tanh x. ∂/∂x = 1 − tanh²x.
+// Tanh returns tanh x. ∂/∂x = 1 − tanh²x, applied as tanhGrad in one
+// pass.
 func Tanh(x *Var) *Var {
 	var out *Var
 	out = newOp(tensor.Tanh(x.Value), "Tanh", []*Var{x}, func(g *Var, _ []bool) []*Var {
-		return []*Var{Mul(g, AddScalar(Neg(Mul(out, out)), 1))}
+		return []*Var{tanhGrad(g, out)}
 	})
 	return out
+}
+
+// tanhGrad returns g ⊙ (1 − y²) for y = tanh(x). It is linear in g, and
+// depends on y: ∂/∂g = tanhGrad of the incoming gradient, ∂/∂y = −2·gg⊙g⊙y.
+func tanhGrad(g, y *Var) *Var {
+	return newOp(tensor.TanhGrad(g.Value, y.Value), "TanhGrad", []*Var{g, y}, func(gg *Var, need []bool) []*Var {
+		return lazy(need,
+			func() *Var { return tanhGrad(gg, y) },
+			func() *Var { return Scale(Mul(Mul(gg, g), y), -2) })
+	})
 }
 
 // Sigmoid returns σ(x) = 1/(1 + e⁻ˣ), computed without overflow.

@@ -107,3 +107,29 @@ func batchNormGrad(g, x, gamma *Var, eps float64, need []bool) []*Var {
 	}
 	return grads
 }
+
+// AddChannels returns x + b with b[c] added to every value of channel c,
+// for x (N, C, ...) and b (C): the bias of a convolution, in one pass.
+// ∂L/∂x = G, ∂L/∂b = Σ of G over everything but the channel axis. It
+// panics with tensor.ErrShape if b does not have C values.
+func AddChannels(x, b *Var) *Var {
+	shape := x.Value.Shape()
+	return newOp(tensor.AddChannels(x.Value, b.Value), "AddChannels", []*Var{x, b}, func(g *Var, need []bool) []*Var {
+		return lazy(need,
+			func() *Var { return g },
+			func() *Var { return sumChannels(g, shape) })
+	})
+}
+
+// sumChannels sums g (N, C, ...) over everything but axis 1, giving (C).
+// Its gradient spreads gg back over the channels (a broadcast).
+func sumChannels(g *Var, shape []int) *Var {
+	return newOp(tensor.SumChannels(g.Value), "SumChannels", []*Var{g}, func(gg *Var, _ []bool) []*Var {
+		perChannel := make([]int, len(shape))
+		for i := range perChannel {
+			perChannel[i] = 1
+		}
+		perChannel[1] = shape[1]
+		return []*Var{BroadcastTo(Reshape(gg, perChannel...), shape...)}
+	})
+}

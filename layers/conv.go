@@ -142,5 +142,5 @@ func addChannelBias(y, b *autograd.Var) *autograd.Var {
 	if b == nil {
 		return y
 	}
-	return autograd.Add(y, autograd.Reshape(b, 1, -1, 1, 1)) // (1, O, 1, 1) broadcasts
+	return autograd.AddChannels(y, b)
 }

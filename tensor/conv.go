@@ -15,7 +15,10 @@ package tensor
 // backward pass of Im2Col and the forward pass of a transposed convolution.
 // UpsampleNearest and SumPool2D are another such adjoint pair.
 
-import "fmt"
+import (
+	"fmt"
+	"sync"
+)
 
 // ConvGeom describes the sliding window of a 2-D convolution: a KH×KW
 // kernel moved SH rows and SW columns at a time over an input padded with
@@ -343,10 +346,10 @@ func Conv2D(x, w *Tensor, g ConvGeom) *Tensor {
 	d := convDims{n: n, c: c, h: h, w: wd, o: w.shape[0], oh: oh, ow: ow}
 	rows, cols := d.rows(g), d.cols()
 
-	xhat := gemmScratch.Get().(*scratch)
-	yhat := gemmScratch.Get().(*scratch)
-	defer gemmScratch.Put(xhat)
-	defer gemmScratch.Put(yhat)
+	xhat := getConvScratch()
+	yhat := getConvScratch()
+	defer putConvScratch(xhat)
+	defer putConvScratch(yhat)
 	windowsInto(xhat.floats(rows*cols), x.data, d, g)
 	gemm(false, false, d.o, cols, rows, w.data, rows, xhat.f, cols, yhat.floats(d.o*cols), cols)
 	y := newMatMulResult(n, d.o, oh, ow)
@@ -387,10 +390,10 @@ func ConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
 	d := convDims{n: n, c: c, h: h, w: wd, o: o, oh: oh, ow: ow}
 	rows, cols := d.rows(g), d.cols()
 
-	yhat := gemmScratch.Get().(*scratch)
-	dcols := gemmScratch.Get().(*scratch)
-	defer gemmScratch.Put(yhat)
-	defer gemmScratch.Put(dcols)
+	yhat := getConvScratch()
+	dcols := getConvScratch()
+	defer putConvScratch(yhat)
+	defer putConvScratch(dcols)
 	toChannelMajor(yhat.floats(o*cols), y.data, n, o, oh*ow)
 	gemm(true, false, rows, cols, o, w.data, rows, yhat.f, cols, dcols.floats(rows*cols), cols)
 	x := Zeros(n, c, h, wd) // the windows add into it
@@ -421,15 +424,50 @@ func Conv2DWeightGrad(x, y *Tensor, g ConvGeom) *Tensor {
 	d := convDims{n: n, c: c, h: h, w: wd, o: y.shape[1], oh: oh, ow: ow}
 	rows, cols := d.rows(g), d.cols()
 
-	xhat := gemmScratch.Get().(*scratch)
-	yhat := gemmScratch.Get().(*scratch)
-	defer gemmScratch.Put(xhat)
-	defer gemmScratch.Put(yhat)
+	xhat := getConvScratch()
+	yhat := getConvScratch()
+	defer putConvScratch(xhat)
+	defer putConvScratch(yhat)
 	windowsInto(xhat.floats(rows*cols), x.data, d, g)
 	toChannelMajor(yhat.floats(d.o*cols), y.data, n, d.o, oh*ow)
 	dw := newMatMulResult(d.o, c, g.KH, g.KW)
 	gemm(false, true, d.o, rows, cols, yhat.f, cols, xhat.f, cols, dw.data, rows)
 	return dw
+}
+
+// convScratch keeps the scratch buffers of the convolutions (X̂, Ŷ and
+// D: up to 25 MB each for a DCGAN layer) across calls. A sync.Pool would
+// drop them at every garbage collection, and a training step that
+// allocates hundreds of MB collects often: reallocating and faulting in
+// 25 MB then cost more than filling it. At most convScratchKept buffers
+// are kept (two per call, and one spare).
+var convScratch struct {
+	sync.Mutex
+	free []*scratch
+}
+
+const convScratchKept = 3
+
+// getConvScratch returns a scratch buffer, reused if one is free.
+func getConvScratch() *scratch {
+	convScratch.Lock()
+	defer convScratch.Unlock()
+	if n := len(convScratch.free); n > 0 {
+		s := convScratch.free[n-1]
+		convScratch.free = convScratch.free[:n-1]
+		return s
+	}
+	return new(scratch)
+}
+
+// putConvScratch returns a buffer from getConvScratch for reuse, or lets
+// it go if enough are kept.
+func putConvScratch(s *scratch) {
+	convScratch.Lock()
+	defer convScratch.Unlock()
+	if len(convScratch.free) < convScratchKept {
+		convScratch.free = append(convScratch.free, s)
+	}
 }
 
 // convSplitValues is the amount of data movement (values written) from

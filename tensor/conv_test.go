@@ -547,9 +547,9 @@ func TestConv2DIsKernelTimesIm2Col(t *testing.T) {
 func TestConvDeterministic(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 0))
 	g := ConvGeom{KH: 4, KW: 4, SH: 2, SW: 2, PH: 1, PW: 1}
-	x := matmulRandom(r, 8, 16, 14, 14)
-	w := matmulRandom(r, 32, 16, 4, 4)
-	y := matmulRandom(r, 8, 32, 7, 7)
+	x := matmulRandom(r, 32, 32, 14, 14)
+	w := matmulRandom(r, 64, 32, 4, 4)
+	y := matmulRandom(r, 32, 64, 7, 7)
 	var want [3][]float64
 	for _, kern := range gemmKernels {
 		for _, procs := range []int{1, 2} {
@@ -573,8 +573,8 @@ func TestConvDeterministic(t *testing.T) {
 		if physicalCores() == 1 {
 			return // hyperthreads of one core: nothing is split
 		}
-		assert.True(t, worthSplitting(32, 8*7*7, 16*16), "the products are not split")
-		assert.GreaterOrEqual(t, 8*16*16*7*7, convSplitValues, "the window loops are not split")
+		assert.True(t, worthSplitting(64, 32*7*7, 32*16), "the products are not split")
+		assert.GreaterOrEqual(t, 32*32*16*7*7, convSplitValues, "the window loops are not split")
 	})
 }
 

@@ -315,3 +315,68 @@ func AddRowsInplace(t, b *Tensor) {
 		}
 	}
 }
+
+// AddChannels returns x + b with b[c] added to every value of channel c:
+// x is (N, C, ...) and b has C values. It is the bias of a convolution, in
+// one pass. It panics with ErrShape if x has fewer than two dimensions or
+// b does not have C values.
+func AddChannels(x, b *Tensor) *Tensor {
+	outer, c, inner := channelDims("AddChannels", x, b)
+	out := empty(x.shape)
+	for o := range outer {
+		for k, bv := range b.data[:c] {
+			off := (o*c + k) * inner
+			dst := out.data[off : off+inner]
+			for i, v := range x.data[off : off+inner] {
+				dst[i] = v + bv
+			}
+		}
+	}
+	return out
+}
+
+// SumChannels returns the C sums Σ_{n,...} g[n, c, ...] of g (N, C, ...),
+// each added up in row-major order of g: the gradient of AddChannels with
+// respect to b. It panics with ErrShape if g has fewer than two dimensions.
+func SumChannels(g *Tensor) *Tensor {
+	outer, c, inner := channelDims("SumChannels", g, nil)
+	out := Zeros(c)
+	for o := range outer {
+		for k := range c {
+			off := (o*c + k) * inner
+			s := 0.0
+			for _, v := range g.data[off : off+inner] {
+				s += v
+			}
+			out.data[k] += s
+		}
+	}
+	return out
+}
+
+// channelDims returns x's (outer, C, inner) around axis 1 and checks that
+// b, if given, holds C values.
+func channelDims(op string, x, b *Tensor) (outer, c, inner int) {
+	if len(x.shape) < 2 || (b != nil && (len(b.shape) != 1 || b.shape[0] != x.shape[1])) {
+		bs := "none"
+		if b != nil {
+			bs = FormatShape(b.shape)
+		}
+		Panicf(ErrShape, op, "input %s with per-channel values %s", FormatShape(x.shape), bs)
+	}
+	return aroundAxis(x.shape, 1)
+}
+
+// TanhGrad returns g ⊙ (1 − y²), the gradient of tanh at the point whose
+// output is y, given the output's gradient g, in one pass. It panics with
+// ErrShape unless g and y have the same shape.
+func TanhGrad(g, y *Tensor) *Tensor {
+	checkSame("TanhGrad", g, y)
+	out := empty(g.shape)
+	ys := y.data[:len(g.data)]
+	dst := out.data[:len(g.data)]
+	for i, v := range g.data {
+		dst[i] = v * (1 - ys[i]*ys[i])
+	}
+	return out
+}

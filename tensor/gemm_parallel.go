@@ -23,6 +23,7 @@ import (
 	"strings"
 	"sync"
 	"sync/atomic"
+	"time"
 )
 
 // sharedWork is a job that helpers can join. run must be safe to call
@@ -53,9 +54,17 @@ func (w *sharedWork) broadcast() {
 // waitUntil returns once done reports true; done must become true only
 // through work whose finisher calls broadcast afterwards.
 func (w *sharedWork) waitUntil(done func() bool) {
-	for range 200 {
-		if done() {
-			return
+	if done() {
+		return
+	}
+	// Spin for up to spinLimit: a phase normally ends within one item of
+	// work (tens of µs), and falling asleep and being woken costs about
+	// as much again. Only a goroutine descheduled by the operating system
+	// keeps us waiting longer, and then sleeping frees the CPU for it.
+	start := time.Now()
+	for i := 1; !done(); i++ {
+		if i%64 == 0 && time.Since(start) > spinLimit {
+			break
 		}
 	}
 	w.mu.Lock()
@@ -69,6 +78,10 @@ func (w *sharedWork) waitUntil(done func() bool) {
 }
 
 const closedBit = 1 << 40
+
+// spinLimit is how long a goroutine waiting for others spins before it
+// sleeps.
+const spinLimit = 50 * time.Microsecond
 
 // helperCh hands jobs to idle helpers.
 var helperCh = make(chan *sharedWork)

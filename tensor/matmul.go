@@ -219,6 +219,7 @@ func describeMatMul(a *Tensor, transA bool, b *Tensor, transB bool) string {
 
 // run computes every product of the plan into c.
 func (pl *matMulPlan) run(c, a, b []float64) {
+	countMultiplyAdds(pl.batch, pl.m, pl.n, pl.k)
 	if pl.batch == 0 {
 		return
 	}
@@ -245,9 +246,11 @@ func (pl *matMulPlan) entry(i int, c, a, b []float64, split bool) {
 
 const (
 	// splitFlops is the size (2·m·n·k flops) from which a product is shared
-	// with helper goroutines: at ~50-100 GFLOP/s, about 20-40 µs of work,
-	// well above the few µs it costs the caller to offer it.
-	splitFlops = 2 << 20
+	// with helper goroutines: about 0.7 ms of work for one core. On the
+	// shared 2-core machine of docs/performance.md, smaller products (the
+	// toy GANs' (100×512)·(512×512), 52 Mflop) ran no faster on two: the
+	// helper's wake-up and the waits at the end of each phase ate the gain.
+	splitFlops = 64 << 20
 
 	// tinyFlops is the size below which the definition's triple loop is
 	// faster than packing.
@@ -478,8 +481,10 @@ func gemmPacked(kern *gemmKernel, split bool, transA, transB bool, m, n, k int, 
 	j.bPack = grow(j.bPack, j.nPanels*kern.nr*j.kc)
 
 	// Items. Alone, the caller packs each operand in one go and computes C
-	// in blocks of mc rows. Shared, there are about 4 items per goroutine
-	// in every phase, so that whoever is faster can take more.
+	// in blocks of mc rows. Shared, each operand is packed in about 2 items
+	// per goroutine and C computed in about 8, so that whoever is faster
+	// (or not interrupted) takes more, and a goroutine that finishes first
+	// waits for at most one small item.
 	workers := helpers + 1
 	j.aGroup = max(1, (j.mTiles+2*workers-1)/(2*workers))
 	j.bGroup = max(1, (j.nPanels+2*workers-1)/(2*workers))
@@ -489,7 +494,7 @@ func gemmPacked(kern *gemmKernel, split bool, transA, transB bool, m, n, k int, 
 	j.rowItems = (j.mTiles + j.rowTiles - 1) / j.rowTiles
 	j.colItems = 1
 	if workers > 1 {
-		j.colItems = min(j.nPanels, (4*workers+j.rowItems-1)/j.rowItems)
+		j.colItems = min(j.nPanels, (8*workers+j.rowItems-1)/j.rowItems)
 	}
 	j.colPanels = (j.nPanels + j.colItems - 1) / j.colItems
 	j.colItems = (j.nPanels + j.colPanels - 1) / j.colPanels

@@ -181,7 +181,8 @@ var matmulSweepShapes = [][3]int{
 	{17, 33, 19}, {13, 29, 64}, {45, 70, 31}, {5, 17, 33}, {8, 4, 600}, {2, 256, 512}, // edges
 	{9, 257, 17}, {12, 513, 20}, {6, 256, 16}, {16, 255, 8}, // k blocks
 	{130, 65, 130}, {250, 40, 50}, {256, 2, 64}, // several blocks of rows
-	{128, 64, 128}, {130, 300, 65}, {67, 520, 75}, {20, 300, 700}, {300, 300, 300}, // split
+	{128, 64, 128}, {130, 300, 65}, {67, 520, 75}, {20, 300, 700}, {300, 300, 300}, // big
+	{512, 256, 300}, {20, 600, 3000}, // split
 }
 
 // TestMatMulSweep checks every path of MatMulT, with each kernel this CPU
@@ -221,9 +222,9 @@ func TestMatMulBatched(t *testing.T) {
 		{"both 3-D", 3, 3, 5, 9, 8},
 		{"shared A", 0, 4, 6, 27, 33},
 		{"shared B", 4, 0, 33, 17, 7},
-		{"many small products, split by entry", 0, 40, 24, 50, 60},
-		{"many small products, shared B", 40, 0, 24, 50, 60},
-		{"big products, split inside", 2, 2, 130, 200, 90},
+		{"many small products, split by entry", 0, 64, 64, 100, 100},
+		{"many small products, shared B", 64, 0, 64, 100, 100},
+		{"big products, split inside", 2, 2, 300, 200, 600},
 		{"empty batch", 0, 0, 3, 4, 5},
 	}
 	r := rand.New(rand.NewPCG(8, 0))
@@ -348,10 +349,10 @@ func TestMatMulSweepSplits(t *testing.T) {
 		t.Skip("all CPUs are hyperthreads of one core: products are not split")
 	}
 	withProcs(2, func() {
-		assert.True(t, worthSplitting(128, 128, 64), "128x64x128 is not split")
-		assert.True(t, worthSplitting(20, 700, 300), "20x300x700 is not split")
-		assert.True(t, worthSplitting(40*24, 60, 50), "the batch of 40 small products is not split")
-		assert.False(t, worthSplitting(24, 60, 50), "one small product is split")
+		assert.True(t, worthSplitting(512, 300, 256), "512x256x300 is not split")
+		assert.True(t, worthSplitting(20, 3000, 600), "20x600x3000 is not split")
+		assert.True(t, worthSplitting(64*64, 100, 100), "the batch of 64 small products is not split")
+		assert.False(t, worthSplitting(64, 100, 100), "one small product is split")
 	})
 	withProcs(1, func() { assert.False(t, worthSplitting(512, 512, 512), "split with GOMAXPROCS 1") })
 }
@@ -395,10 +396,11 @@ func TestMatMulRowSplitOfTransposedA(t *testing.T) {
 		t.Skip("all CPUs are hyperthreads of one core: products are not split")
 	}
 	r := rand.New(rand.NewPCG(13, 0))
-	// op(A) = Aᵀ is 640×100 (A stored 100×640): the second band starts at
-	// row 320 of op(A), and 320·640 > 100·640.
-	a, b := RandN(r, 100, 640), RandN(r, 100, 128)
-	require.True(t, worthSplitting(640, 128, 100))
+	// op(A) = Aᵀ is 640×100 (A stored 100×640): a band starting at row 320
+	// of op(A) would have been sliced at 320·640 > 100·640. (The product is
+	// wider than in chapter 01, 640 columns, to be big enough to split.)
+	a, b := RandN(r, 100, 640), RandN(r, 100, 640)
+	require.True(t, worthSplitting(640, 640, 100))
 	got := MatMulT(a, true, b, false)
 	requireSameBits(t, matmulReference(a, true, b, false).Data(), got.Data())
 }

@@ -24,7 +24,7 @@ const (
 	minPublishGap  = 50 * time.Millisecond  // at most 20 snapshots a second
 	maxPublishGap  = 100 * time.Millisecond // and one at least every 100 ms while training
 	publishSteps   = 25                     // between the two: after this many steps
-	replyTimeout   = 10 * time.Second       // a control request waits this long for the training goroutine
+	replyTimeout   = 30 * time.Second       // a control request waits this long for the training goroutine
 	writeTimeout   = 10 * time.Second       // a stalled event stream is dropped after this
 	keepAlive      = 15 * time.Second       // comment lines keep an idle event stream open
 	maxClients     = 64                     // event streams at once
@@ -114,7 +114,7 @@ func (s *Server) Run(ctx context.Context) error {
 			case <-ctx.Done():
 				return nil
 			case c := <-s.cmds:
-				t.execute(c)
+				t.execute(c, s.cmds)
 			}
 			continue
 		}
@@ -122,7 +122,7 @@ func (s *Server) Run(ctx context.Context) error {
 		case <-ctx.Done():
 			return nil
 		case c := <-s.cmds:
-			t.execute(c)
+			t.execute(c, s.cmds)
 		default:
 			t.step()
 		}
@@ -176,11 +176,30 @@ func (t *trainer) publish() {
 }
 
 // execute applies one command, publishes the result and answers.
-func (t *trainer) execute(c command) {
-	r := t.apply(c)
+// execute applies c and every other command already waiting on more, in
+// the order they arrive, then publishes one snapshot and answers them all:
+// a burst of commands (several tabs, a slider dragged) costs one snapshot,
+// not one each.
+func (t *trainer) execute(c command, more <-chan command) {
+	batch := []command{c}
+	for waiting := true; waiting; {
+		select {
+		case c := <-more:
+			batch = append(batch, c)
+		default:
+			waiting = false
+		}
+	}
+	replies := make([]reply, len(batch))
+	for i, c := range batch {
+		replies[i] = t.apply(c)
+	}
 	t.publish()
-	r.Step, r.Running = t.engine.step, t.running
-	c.reply <- r
+	for i, c := range batch {
+		r := replies[i]
+		r.Step, r.Running = t.engine.step, t.running
+		c.reply <- r
+	}
 }
 
 func (t *trainer) apply(c command) reply {
