@@ -20,8 +20,9 @@
 // way: the generator's step runs inside Frozen(D, ...).
 //
 // Beyond the minimax, non-saturating and Wasserstein losses, the package
-// has LeastSquares (LSGAN), Hinge (SN-GAN, SAGAN), RelativisticStandard and
-// RelativisticAverage (RSGAN, RaSGAN) and OneSidedLabelSmoothing; besides
+// has LeastSquares (LSGAN), Hinge (SN-GAN, SAGAN), RelativisticStandard,
+// RelativisticAverage and RelativisticAverageLeastSquares (RSGAN, RaSGAN,
+// RaLSGAN) and OneSidedLabelSmoothing; besides
 // WGAN-GP's and DRAGAN's penalties, R1Penalty (zero-centred, on real data)
 // and InstanceNoise; and, from the improved techniques of Salimans et al.,
 // FeatureMatching and HistoricalAverage (tricks.go).

@@ -20,14 +20,23 @@ import (
 // MaxSlope give values it is at least, LipschitzBound a value it is at most.
 
 // GradientNorms returns ‖∇ₓ f(xₙ)‖₂ for each sample of x (N, ...), the norm
-// taken over all of the sample's features: a first-order gradient, nothing
-// recorded. f must map every sample independently (no batch norm in
-// training mode), so that the gradient of the sum of its outputs is the
-// per-sample gradient. Each norm is a lower bound on f's Lipschitz
-// constant. The result is (N).
+// taken over all of the sample's features: the slope of a critic or
+// discriminator at each point, a first-order gradient with nothing
+// recorded. f must return one value per sample, (N) or (N, 1), and map
+// every sample independently (no batch norm in training mode), so that the
+// gradient of the sum of its outputs is the per-sample gradient. Each norm
+// is a lower bound on f's Lipschitz constant; for a network of Linear
+// layers and ReLUs, which is piecewise linear, the constant is the largest
+// such slope over the whole input space. The result is (N). It panics with
+// tensor.ErrShape if f returns another shape.
 func GradientNorms(f func(*autograd.Var) *autograd.Var, x *tensor.Tensor) *tensor.Tensor {
 	in := autograd.Param(x.Clone())
-	g := autograd.Grad([]*autograd.Var{f(in)}, []*autograd.Var{in}, false)[0].Value // (N, ...)
+	out := f(in)
+	if s := out.Shape(); !(len(s) == 1 && s[0] == x.Dim(0)) && !(len(s) == 2 && s[0] == x.Dim(0) && s[1] == 1) {
+		tensor.Panicf(tensor.ErrShape, "GradientNorms", "f maps %s to %s, want (%d) or (%d,1)",
+			tensor.FormatShape(x.Shape()), tensor.FormatShape(s), x.Dim(0), x.Dim(0))
+	}
+	g := autograd.Grad([]*autograd.Var{out}, []*autograd.Var{in}, false)[0].Value // (N, ...)
 	flat := tensor.Reshape(g, g.Dim(0), -1)
 	return tensor.Sqrt(tensor.Sum(tensor.Mul(flat, flat), 1))
 }

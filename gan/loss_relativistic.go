@@ -19,7 +19,8 @@ import (
 //	G minimises E[BCE(C(x_f) − C(x_r), 1)] = mean softplus(−(C(x_f) − C(x_r)))
 //
 // Real and fake logits are paired row by row, so both must have the same
-// shape (N, 1); D and G panic with tensor.ErrShape otherwise.
+// shape (N, 1); D and G panic with tensor.ErrShape otherwise, and with
+// tensor.ErrArgument if real is nil.
 type RelativisticStandard struct{}
 
 // D returns mean softplus(C(x_f) − C(x_r)).
@@ -42,12 +43,14 @@ func (RelativisticStandard) G(real, fake *autograd.Var) *autograd.Var {
 //	G minimises ½·[E BCE(C(x_r) − mean C(x_f), 0) + E BCE(C(x_f) − mean C(x_r), 1)]
 //
 // The means are part of the graph: gradients flow through them. Real and
-// fake batches may have different sizes.
+// fake batches may have different sizes; D and G panic with
+// tensor.ErrArgument if real is nil.
 type RelativisticAverage struct{}
 
 // D returns ½·[mean softplus(−(C_r − m_f)) + mean softplus(C_f − m_r)],
 // with m_r, m_f the mean real and fake logits.
 func (RelativisticAverage) D(real, fake *autograd.Var) *autograd.Var {
+	requireReal("RelativisticAverage.D", real)
 	r, f := relativeToAverage(real, fake)
 	return autograd.Scale(autograd.Add(
 		autograd.Mean(autograd.Softplus(autograd.Neg(r))),
@@ -56,6 +59,7 @@ func (RelativisticAverage) D(real, fake *autograd.Var) *autograd.Var {
 
 // G returns ½·[mean softplus(C_r − m_f) + mean softplus(−(C_f − m_r))].
 func (RelativisticAverage) G(real, fake *autograd.Var) *autograd.Var {
+	requireReal("RelativisticAverage.G", real)
 	r, f := relativeToAverage(real, fake)
 	return autograd.Scale(autograd.Add(
 		autograd.Mean(autograd.Softplus(r)),
@@ -69,6 +73,7 @@ func relativeToAverage(real, fake *autograd.Var) (r, f *autograd.Var) {
 
 // checkPaired panics unless real and fake have the same shape.
 func checkPaired(op string, real, fake *autograd.Var) {
+	requireReal(op, real)
 	if !tensor.SameShape(real.Value, fake.Value) {
 		tensor.Panicf(tensor.ErrShape, op, "real %s, fake %s: paired logits need equal shapes",
 			tensor.FormatShape(real.Value.Shape()), tensor.FormatShape(fake.Value.Shape()))

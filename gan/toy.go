@@ -185,10 +185,7 @@ func (run ToyRun) Run() (*ToyResult, error) {
 // nothing recorded. real and fake are (N, ...); the result is (N).
 func InterpolationNorms(d func(*autograd.Var) *autograd.Var, real, fake *tensor.Tensor, r *rand.Rand) *tensor.Tensor {
 	alpha := perSample(r, real)
-	x := autograd.Param(tensor.Add(fake, tensor.Mul(alpha, tensor.Sub(real, fake))))
-	g := autograd.Grad([]*autograd.Var{d(x)}, []*autograd.Var{x}, false)[0].Value // (N, ...)
-	flat := tensor.Reshape(g, g.Dim(0), -1)
-	return tensor.Sqrt(tensor.Sum(tensor.Mul(flat, flat), 1))
+	return GradientNorms(d, tensor.Add(fake, tensor.Mul(alpha, tensor.Sub(real, fake))))
 }
 
 func mean(xs []float64) float64 {

@@ -219,6 +219,7 @@ func describeMatMul(a *Tensor, transA bool, b *Tensor, transB bool) string {
 
 // run computes every product of the plan into c.
 func (pl *matMulPlan) run(c, a, b []float64) {
+	countMultiplyAdds(pl.batch, pl.m, pl.n, pl.k)
 	if pl.batch == 0 {
 		return
 	}

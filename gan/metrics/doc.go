@@ -30,8 +30,10 @@
 // KL and JSD compare discrete distributions, for example two densities
 // evaluated on a grid; JSDOfDensities integrates the Jensen–Shannon
 // divergence of two 1-D densities directly, the quantity that the minimax GAN
-// value 2·JSD − log 4 is built from (arXiv 1406.2661). Pearson measures how
-// well one curve tracks another, such as a loss against the true distance.
+// value 2·JSD − log 4 is built from (arXiv 1406.2661); PearsonChi2OfDensities
+// integrates the χ² divergence that LSGAN's generator minimises at the
+// optimal discriminator (arXiv 1611.04076). Pearson measures how well one
+// curve tracks another, such as a loss against the true distance.
 //
 // All logarithms are natural, so divergences are in nats.
 //

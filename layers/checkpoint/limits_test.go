@@ -13,8 +13,8 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/layers/sysmem"
 	"ganbook/layers/checkpoint"
+	"ganbook/layers/sysmem"
 	"ganbook/tensor"
 )
 

@@ -16,8 +16,8 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"ganbook/layers/sysmem"
 	"ganbook/layers/atomicfile"
+	"ganbook/layers/sysmem"
 	"ganbook/tensor"
 )
 
