@@ -8,6 +8,7 @@ import (
 	"image/png"
 	"io"
 	"math"
+	"strings"
 )
 
 // AttentionMaps is an SVG of images with attention maps laid over them, as
@@ -29,7 +30,7 @@ type AttentionMaps struct {
 
 // AttentionPanel is one image and one query's attention weights over it.
 type AttentionPanel struct {
-	Title   string
+	Title   string    // above the image; "\n" breaks it into lines
 	Image   ImageGrid // exactly one image (Shape (1, h, w), (1, 1, h, w) or (1, 3, h, w)); its Scale and Border are ignored
 	Weights []float64 // β_{q,·}, Rows × Cols values in row-major order, each in [0, 1]
 	Rows    int       // the feature map's height: it divides the image's height
@@ -39,7 +40,7 @@ type AttentionPanel struct {
 
 // Layout of the panels, in screen pixels.
 const (
-	attnTitle   = 18 // a panel's title, above its image
+	attnLine    = 15 // a line of a panel's title, above its image
 	attnGap     = 14 // between panels
 	attnLegend  = 34 // the explanation under the panels
 	attnMinText = 24 // the smallest cell that gets its weight written in it
@@ -88,25 +89,34 @@ func (a AttentionMaps) Encode(w io.Writer) error {
 		cellW = math.Max(cellW, panels[k].w)
 		cellH = math.Max(cellH, panels[k].h)
 	}
-	longestTitle := len([]rune(a.Title))
+	titleLines, longestLine := 1, 0
 	for _, p := range a.Panels {
-		longestTitle = max(longestTitle, len([]rune(p.Title))*cols)
+		lines := strings.Split(p.Title, "\n")
+		titleLines = max(titleLines, len(lines))
+		for _, l := range lines {
+			longestLine = max(longestLine, len([]rune(l)))
+		}
 	}
-	width := math.Max(float64(cols)*(cellW+attnGap)+attnGap, float64(longestTitle)*7+2*attnGap)
-	width = math.Max(width, 560)
+	cellW = math.Max(cellW, float64(longestLine)*charWidth)
+	titleH := float64(titleLines*attnLine + 4)
+	width := math.Max(float64(cols)*(cellW+attnGap)+attnGap, float64(len([]rune(a.Title)))*8+2*attnGap)
+	width = math.Max(width, 600)
 	top := float64(titleSpace)
-	height := top + float64(rows)*(attnTitle+cellH+attnGap) + attnLegend
+	height := top + float64(rows)*(titleH+cellH+attnGap) + attnLegend
 
 	var doc svgDoc
 	doc.begin(width, height)
 	doc.text(width/2, 20, "middle", ` class="title" font-size="14"`, a.Title)
 	left := (width - float64(cols)*(cellW+attnGap) + attnGap) / 2
 	for k, p := range a.Panels {
-		x := left + float64(k%cols)*(cellW+attnGap)
-		y := top + float64(k/cols)*(attnTitle+cellH+attnGap)
-		doc.text(x+cellW/2, y+attnTitle-5, "middle", ` class="panel-title"`, p.Title)
-		y += attnTitle
 		d := panels[k]
+		x := left + float64(k%cols)*(cellW+attnGap)
+		y := top + float64(k/cols)*(titleH+cellH+attnGap)
+		for i, l := range strings.Split(p.Title, "\n") {
+			doc.text(x+cellW/2, y+float64((i+1)*attnLine)-3, "middle", ` class="panel-title"`, l)
+		}
+		y += titleH
+		x += (cellW - d.w) / 2
 		doc.printf(`<image x="%s" y="%s" width="%s" height="%s" preserveAspectRatio="none" style="image-rendering:pixelated" href="data:image/png;base64,%s"/>`+"\n",
 			num(x), num(y), num(d.w), num(d.h), base64.StdEncoding.EncodeToString(d.raster))
 		cw, ch := d.w/float64(p.Cols), d.h/float64(p.Rows)
