@@ -139,13 +139,16 @@ func check(cfg config) error {
 // here one grey channel) and one to turn an image into a feature map
 // (fromRGB). At 16×16, fully grown, G is exactly DCGAN's generator, and D
 // is DCGAN's discriminator with the minibatch-deviation channel before its
-// last layer.
+// last layer. The one exception: at 4×4, D's last layer is linear, so a
+// 1×1 fromRGB4 would leave D a sum of one term per pixel, blind to how the
+// pixels go together (chapter 14 shows what that costs); fromRGB4 is a
+// 3×3 convolution.
 //
 //	G: z (B,Z) → Linear → (B,C,4,4) → BN → ReLU = h4     toRGB4: 1×1 conv → tanh
 //	   h4 → ConvT(C → C/2, 4, 2, 1) → BN → ReLU = h8     toRGB8: 1×1 conv → tanh
 //	   h8 → ConvT(C/2 → 1, 4, 2, 1) → tanh = the 16×16 image
 //	D: x16 → Conv(1 → C/2, 4, 2, 1) → LeakyReLU = d8      fromRGB8: x8 → 1×1 conv → LeakyReLU
-//	   d8 → Conv(C/2 → C, 4, 2, 1) → BN → LeakyReLU = d4  fromRGB4: x4 → 1×1 conv → LeakyReLU
+//	   d8 → Conv(C/2 → C, 4, 2, 1) → BN → LeakyReLU = d4  fromRGB4: x4 → 3×3 conv → LeakyReLU
 //	   d4 → minibatch std (+1 channel) → Flatten → Linear → a logit
 
 // growingG is the generator at resolution Res, fading in with Alpha < 1.
@@ -187,7 +190,7 @@ func newGrowing(r *rand.Rand, b gan.ImageBudget) (*growingG, *growingD) {
 		block8:   layers.NewSequential(layers.NewConv2D(r, half, c, 4, 2, 1, init, layers.WithoutBias()), batchNorm(r, c), lrelu),
 		head:     layers.NewSequential(mbstd, layers.Flatten{}, layers.NewLinear(r, (c+1)*16, 1, init)),
 		fromRGB8: layers.NewSequential(layers.NewConv2D(r, 1, half, 1, 1, 0, init), lrelu),
-		fromRGB4: layers.NewSequential(layers.NewConv2D(r, 1, c, 1, 1, 0, init), lrelu),
+		fromRGB4: layers.NewSequential(layers.NewConv2D(r, 1, c, 3, 1, 1, init), lrelu),
 	}
 	return g, d
 }
