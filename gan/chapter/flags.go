@@ -85,6 +85,26 @@ func (f *FlagSet) Serve(usage string, serve func(addr string, env Env) error) {
 	})
 }
 
+// String registers a string flag whose value check accepts or refuses
+// before anything is created, trained or written, as every other flag's
+// (a folder to read data from, say). A refusal is the error check returns,
+// shown on one line after the flag's name: "-data /tmp/x: …".
+func (f *FlagSet) String(p *string, name, value, usage string, check func(v string) error) {
+	f.fs.StringVar(p, name, value, usage)
+	f.checks = append(f.checks, func() error {
+		if err := check(*p); err != nil {
+			return fmt.Errorf("-%s %s: %w", name, *p, err)
+		}
+		return nil
+	})
+}
+
+// Check registers a rule that no single flag expresses, such as one flag
+// bounded by another: it runs after the checks of the flags registered
+// before it, before anything is created, trained or written, and its error
+// is the one line the user sees, so it must name the flags and values.
+func (f *FlagSet) Check(check func() error) { f.checks = append(f.checks, check) }
+
 // Bool registers a boolean flag.
 func (f *FlagSet) Bool(p *bool, name string, value bool, usage string) {
 	f.fs.BoolVar(p, name, value, usage)

@@ -55,9 +55,11 @@ type AdamState struct {
 //	m′ = β1·m + (1−β1)·g,  v′ = β2·v + (1−β2)·g⊙g
 //	p′ = p − lr·(m′/(1−β1ᵗ)) / (√(v′/(1−β2ᵗ)) + ε)
 //
-// A nil gradient leaves its parameter, m and v as they are. Differentiating
-// through the step needs √v̂ away from 0: where a gradient coordinate is
-// exactly zero in every step so far, the derivative of √ at 0 is infinite.
+// A nil gradient leaves its parameter, m and v as they are. Where a
+// gradient coordinate has been exactly zero in every step so far (v̂ = 0,
+// and so m = 0), the step leaves the coordinate alone and its derivative
+// has no term through √v̂ (see sqrtAwayFromZero), instead of the 0·∞ = NaN
+// that the square root's derivative at 0 would give.
 //
 // It panics with tensor.ErrArgument if the slices differ in length (st.M
 // and st.V may be nil for a fresh state), lr is negative, β1 or β2 is
@@ -87,11 +89,25 @@ func AdamStep(params, grads []*autograd.Var, st AdamState, lr, beta1, beta2, eps
 		}
 		mi := autograd.Add(autograd.Scale(m[i], beta1), autograd.Scale(g, 1-beta1))
 		vi := autograd.Add(autograd.Scale(v[i], beta2), autograd.Scale(autograd.Mul(g, g), 1-beta2))
-		denom := autograd.AddScalar(autograd.Sqrt(autograd.Scale(vi, 1/bc2)), eps) // √v̂ + ε
+		denom := autograd.AddScalar(sqrtAwayFromZero(autograd.Scale(vi, 1/bc2)), eps) // √v̂ + ε
 		out[i] = autograd.Sub(p, autograd.Scale(autograd.Div(mi, denom), lr/bc1))
 		next.M[i], next.V[i] = mi, vi
 	}
 	return out, next
+}
+
+// sqrtAwayFromZero is √x with the derivative 0 instead of NaN where x = 0.
+// In AdamStep, v̂ = 0 only where the gradient has been exactly zero in every
+// step so far (a dead ReLU unit, a maxout piece that never wins), and there
+// m = 0 too, so the step's true derivative has no term through √v̂; but
+// autograd's √ would compute it as 0·∞ = NaN. The square root is therefore
+// taken of x where x > 0 and of 1 elsewhere (a value never used), and its
+// result replaced by 0 where x = 0: the forward value is √x bit for bit.
+func sqrtAwayFromZero(x *autograd.Var) *autograd.Var {
+	positive := tensor.Greater(x.Value, tensor.Scalar(0)) // 1 where x > 0, 0 where x = 0
+	ones := autograd.Const(tensor.Ones(x.Value.Shape()...))
+	root := autograd.Sqrt(autograd.Where(positive, x, ones))
+	return autograd.Where(positive, root, autograd.Const(tensor.ZerosLike(x.Value)))
 }
 
 // checkFunctional checks that every parameter has a gradient slot, of its

@@ -1,0 +1,74 @@
+package main
+
+import (
+	"fmt"
+	"os"
+	"path/filepath"
+	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
+
+	"ganbook/gan/chapter/chaptertest"
+)
+
+// tiny are the flags of a run small enough for a test: a few steps of a
+// narrow DCGAN, compared sets of 300 images against 1,000 real ones.
+var tiny = []string{"-steps", "4", "-eval-every", "2", "-eval-samples", "50", "-width", "4", "-noise", "4", "-batch", "8",
+	"-fid-samples", "300", "-reference", "1000"}
+
+// The run writes every key and picture, and FID orders the sets as the
+// chapter says: held-out real digits close, every disturbance further the
+// stronger it is, the memorised digits far although IS rates them above
+// real ones, and the extrapolated FID of real digits near 0.
+func TestShortRunOrdersTheSets(t *testing.T) {
+	r := chaptertest.Run(t, spec, tiny...)
+	m := r.Metrics
+	for _, f := range spec.Outputs {
+		info, err := os.Stat(filepath.Join(r.Dir, f))
+		require.NoError(t, err, f)
+		assert.Greater(t, info.Size(), int64(100), f)
+	}
+	prev := m["fid_train_vs_test"]
+	for _, a := range noiseLevels {
+		v := m[fmt.Sprintf("fid_noise_%g", a)]
+		assert.Greater(t, v, prev, "noise α = %g", a)
+		prev = v
+	}
+	prev = m["fid_train_vs_test"]
+	for _, s := range blurLevels {
+		v := m[fmt.Sprintf("fid_blur_%g", s)]
+		assert.Greater(t, v, prev, "blur σ = %g", s)
+		prev = v
+	}
+	assert.Greater(t, m["fid_memorized10"], 10*m["fid_train_vs_test"])
+	assert.Greater(t, m["is_memorized10"], m["is_real"])
+	assert.Greater(t, m["fid_one_class"], m["fid_memorized10"])
+	for _, step := range []int{0, 2, 4} {
+		assert.Contains(t, m, fmt.Sprintf("fid_dcgan_at_%d", step))
+	}
+	assert.Less(t, m["fid_real_infinity"], m["fid_train_vs_test"], "the extrapolation removes bias")
+	assert.Greater(t, m["fid_real_slope"], 0.0, "fewer images, larger FID")
+	assert.Less(t, m["sqrt_residual"], 1e-12)
+}
+
+func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }
+
+func TestBadFlags(t *testing.T) {
+	chaptertest.BadFlags(t, spec,
+		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "17-fid: -steps must be at least 1, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-fid-samples", "10"}, Want: "17-fid: -fid-samples must be at least 100, got 10\n"},
+		chaptertest.BadValue{Args: []string{"-reference", "20001"}, Want: "17-fid: -reference 20001: there are 20000 training digits\n"},
+		chaptertest.BadValue{Args: []string{"-fid-samples", "1e7"}, Want: "17-fid: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-lr-scale", "-1"}, Want: "17-fid: -lr-scale must be positive and finite, got -1\n"},
+		chaptertest.BadValue{Args: []string{"-data", "/nonexistent"}, Want: "17-fid: -data /nonexistent: data: MNIST: neither /nonexistent/train-images-idx3-ubyte nor /nonexistent/train-images-idx3-ubyte.gz exists (docs/data.md says how to get the files)\n"},
+	)
+	chaptertest.EveryFlag(t, spec)
+}
+
+func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
+
+func TestMeansPerSize(t *testing.T) {
+	assert.Equal(t, []float64{2, 5}, meansPerSize([]float64{1, 2, 3, 4, 5, 6}, 3))
+	assert.Equal(t, []int{500, 1000, 2000, 3000, 4000, 5000}, biasSizes(2000))
+}
