@@ -7,48 +7,57 @@
 // end, the progressively grown GAN (ProGAN; Karras, Aila, Laine and
 // Lehtinen, arXiv 1710.10196), which makes the task gradually harder. This
 // program trains three generators of 16×16 digits for the same amount of
-// work and measures each with the Fréchet distance in the feature space of
-// the book's digit classifier (gan/digitnet, chapter 17):
+// work, counted as the multiply-adds of their training steps
+// (tensor.MultiplyAdds), and measures each with the Fréchet distance in
+// the feature space of the book's digit classifier (gan/digitnet, chapter
+// 17):
 //
-//		FID = ‖μ_r − μ_g‖² + Tr Σ_r + Tr Σ_g − 2·Tr (Σ_r Σ_g)^½.
+//	FID = ‖μ_r − μ_g‖² + Tr Σ_r + Tr Σ_g − 2·Tr (Σ_r Σ_g)^½.
 //
-//	 1. direct: DCGAN (gan.NewDCGAN, chapter 03's run) trained at 16×16 from
-//	    the first step, for -steps steps. The multiply-adds of its training
-//	    steps (tensor.MultiplyAdds, counted as they run) are the budget W of
-//	    the other two.
-//	 2. stacked (StackGAN, arXiv 1612.03242): a DCGAN draws 8×8 digits
-//	    (stage 1, W/2); then, with stage 1 fixed, a second GAN refines them:
-//	    its generator takes stage 1's image and fresh noise and draws the
-//	    16×16 digit, its discriminator sees 16×16 images (stage 2, W/2).
-//	 3. progressive (ProGAN): the same DCGAN blocks, grown from 4×4 to
-//	    16×16. Five phases get W/5 each: 4×4; 8×8 fading in; 8×8; 16×16
-//	    fading in; 16×16. While a resolution fades in, the generator's output
-//	    is
+// The three:
 //
-//	    x = (1 − α)·upsample(toRGB_old(h_old)) + α·new(h_old),
+//   - direct: DCGAN (gan.NewDCGAN and gan.DCGANGame: chapter 03's run)
+//     trained at 16×16 from the first step, for -steps steps. Its work is
+//     the budget W of the other two.
+//   - stacked (as StackGAN, arXiv 1612.03242): a DCGAN draws 8×8 digits
+//     (stage 1); then, with stage 1 fixed, a second GAN refines them: its
+//     generator takes stage 1's image and fresh noise and draws the 16×16
+//     digit, its discriminator judges 16×16 images (stage 2). Both stages
+//     get the same number of steps, as many as fit in W.
+//   - progressive (ProGAN): the same DCGAN blocks, grown from 4×4 to
+//     16×16 in five phases of the same number of steps, as many as fit in
+//     W: 4×4; 8×8 fading in; 8×8; 16×16 fading in; 16×16 (-phases).
 //
-//	    with α rising from 0 to 1 over the phase, the discriminator blends
-//	    its new input block with the old one on the downsampled image in the
-//	    same way, and the real images are blended alike
-//	    ((1 − α)·upsample(downsample(x)) + α·x). D ends with ProGAN's
-//	    minibatch standard deviation: one more channel holding the mean over
-//	    features of the batch's standard deviation.
+// While a resolution fades in, the generator's output is the old
+// resolution's image, enlarged, blended with the new block's,
 //
-// FID at a resolution r < 16 compares images at r against real digits
-// reduced to r, both enlarged back to 16×16 (nearest neighbour) for the
-// classifier; the floor is real digits against real digits.
+//	x = (1 − α)·upsample(toRGB_old(h)) + α·block_new(h),
+//
+// with α rising from 0 to 1 over the phase; the discriminator blends its
+// new input block with its old one (fed the image halved) in the same way,
+// and the real images are blended alike, (1 − α)·upsample(downsample(x)) +
+// α·x. D ends with ProGAN's minibatch standard deviation: one more channel
+// holding the mean over features of the standard deviation across groups
+// of 4 images.
+//
+// FID at a resolution r < 16 (progressive_fid_4, progressive_fid_8,
+// stacked_fid_8) compares images at r with real digits reduced to r, both
+// enlarged back to 16×16 (nearest neighbour) for the classifier; the floor
+// (fid_floor_*) is training digits against the test digits of the
+// reference.
 //
 // Run it with
 //
 //	go run ./chapters/12-progressive-growing
 //
 // and look in out/12-progressive-growing/: real.png, samples_direct.png,
-// samples_stacked.png, samples_progressive.png (the same noise for every
-// run of images in a picture), progressive_resolutions.png (the same noise
-// at the end of the 4×4, 8×8 and 16×16 phases), fade_in.png (the same noise
-// across the 16×16 fade-in, α = 0.1 to 0.9 and the end), stacked_stages.png
-// (stage 1's 8×8 digit and what stage 2 makes of it), fid.svg (FID against
-// the work done), and metrics.json, written last.
+// samples_stacked.png, samples_progressive.png (from the same noise),
+// progressive_resolutions.png (the same noise at the end of the 4×4, 8×8
+// and 16×16 phases), fade_in.png (the same noise across the 16×16 fade-in,
+// at α = 0.1, 0.3, 0.5, 0.7, 0.9 and at the end of the run),
+// stacked_stages.png (stage 1's 8×8 digits and what stage 2 makes of
+// them), fid.svg (FID against the work done), and metrics.json, written
+// last. docs/12-progressive-growing.md shows a default run.
 package main
 
 import (
@@ -108,7 +117,7 @@ var spec = chapter.Spec{
 		cfg.digits.RegisterFlag(fs)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(b.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, ""))
+			return append(b.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed numbers"))
 		})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
@@ -415,9 +424,10 @@ type evaluation struct {
 // method is what a run leaves behind.
 type method struct {
 	evals   []evaluation
-	samples *tensor.Tensor // the last evaluation's images
-	work    float64        // multiply-adds of its training steps
-	steps   map[string]int // steps of each phase
+	samples *tensor.Tensor     // the last evaluation's images
+	work    float64            // multiply-adds of its training steps
+	steps   map[string]int     // steps of each phase
+	costs   map[string]float64 // multiply-adds of one step of each phase
 }
 
 func run(env chapter.Env, cfg config) error {
@@ -505,12 +515,16 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("madds_stacked", stacked.work)
 	m.Set("madds_progressive", prog.work)
 	m.Set("direct_steps", float64(env.Steps))
+	// Steps, and the cost of a step against a step of the direct run.
+	directCost := total / float64(env.Steps)
 	for _, k := range []string{"stage1", "stage2"} {
 		m.Set("stacked_steps_"+k, float64(stacked.steps[k]))
+		m.Set("stacked_step_cost_"+k, stacked.costs[k]/directCost)
 	}
 	phases, _ := parsePhases(cfg.phases)
 	for _, ph := range phases {
 		m.Set("progressive_steps_"+ph.String(), float64(prog.steps[ph.String()]))
+		m.Set("progressive_step_cost_"+ph.String(), prog.costs[ph.String()]/directCost)
 	}
 	m.Set("eval_samples", float64(n))
 	chapter.PrintTable(env.Stdout, "12-progressive-growing: direct, stacked and progressive GANs for the same work", &m)
@@ -659,7 +673,7 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 	G, D := newGrowing(rand.New(rand.NewPCG(env.Seed, 1)), b)
 	t := &gan.Images{Data: train, Batch: b.Batch, Noise: b.Noise, R: rand.New(rand.NewPCG(env.Seed, 2))}
 	bud := &budget{lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
-	m, snaps := &method{steps: map[string]int{}}, &growth{}
+	m, snaps := &method{steps: map[string]int{}, costs: map[string]float64{}}, &growth{}
 	first := func() *tensor.Tensor { // the first gridCols images of the evaluation noise, generated in batches as in training
 		n := min(evalZ.Dim(0), max(gridCols, b.Batch))
 		return tensor.Slice(gan.Generate(G, tensor.Slice(evalZ, 0, 0, n), b.Batch), 0, 0, min(n, gridCols))
@@ -683,8 +697,8 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 	for _, c := range costs {
 		bud.planned += float64(steps) * c
 	}
-	for _, ph := range phases {
-		m.steps[ph.String()] = steps
+	for p, ph := range phases {
+		m.steps[ph.String()], m.costs[ph.String()] = steps, costs[p]
 		optG := optim.NewAdam(layers.Vars(G), bud.rate(), 0.5, 0.999)
 		optD := optim.NewAdam(layers.Vars(D), bud.rate(), 0.5, 0.999)
 		nextSnap := 0                  // the next fade snapshot, at α = 0.1, 0.3, 0.5, 0.7, 0.9
@@ -770,7 +784,7 @@ type stageImages struct {
 // we do not have). Each stage's learning rate falls to 0 over its half.
 func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*method, *stageImages, error) {
 	b := cfg.budget
-	m := &method{steps: map[string]int{}}
+	m := &method{steps: map[string]int{}, costs: map[string]float64{}}
 	t := &gan.Images{Data: train, Batch: b.Batch, Noise: b.Noise, R: rand.New(rand.NewPCG(env.Seed, 2))}
 	train8 := data.Resize(train, 8)
 	t8 := &gan.Images{Data: train8, Batch: b.Batch, Noise: b.Noise, R: t.R}
@@ -807,6 +821,7 @@ func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid
 	})
 	steps := equalSteps(total, []float64{cost1, cost2})
 	m.steps["stage1"], m.steps["stage2"] = steps, steps
+	m.costs["stage1"], m.costs["stage2"] = cost1, cost2
 
 	// Stage 1: DCGAN at 8×8.
 	G1, D1 := newStage1(1)

@@ -102,6 +102,12 @@ var spec = chapter.Spec{
 		fs.Bool(&cfg.attendG, "g-attention", cfg.attendG, "give G a self-attention layer in the run with attention")
 		fs.Bool(&cfg.attendD, "d-attention", cfg.attendD, "give D a self-attention layer in the run with attention")
 		fs.Bool(&cfg.gSpectral, "g-spectral-norm", cfg.gSpectral, "normalise G's layers spectrally too, as SAGAN does (D's always are)")
+		fs.Check(func() error {
+			if !cfg.attendG && !cfg.attendD {
+				return fmt.Errorf("-g-attention and -d-attention are both false: the run with attention would have none")
+			}
+			return nil
+		})
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
@@ -253,7 +259,7 @@ func train(env chapter.Env, cfg config, name string, attend bool) (*runResult, e
 	// Every -eval-every steps, and before the first: the rule's verdict on
 	// evalSamples images generated from the same noise, and the γ's.
 	eval := func(int) []gan.Quantity {
-		res.samples = generate(n.G, evalZ, cfg.batch)
+		res.samples = gan.Generate(n.G, evalZ, cfg.batch)
 		sc := data.ScoreTwinBars(res.samples)
 		q := []gan.Quantity{{Name: "agreement", Value: sc.Agreement}, {Name: "shuffled", Value: sc.Shuffled},
 			{Name: "readable", Value: sc.Readable}, {Name: "mean gap", Value: degrees(sc.MeanGap)}}
@@ -283,9 +289,6 @@ func train(env chapter.Env, cfg config, name string, attend bool) (*runResult, e
 }
 
 func run(env chapter.Env, cfg config) error {
-	if !cfg.attendG && !cfg.attendD {
-		return fmt.Errorf("-g-attention and -d-attention are both false: the run with attention would have none")
-	}
 	start := time.Now()
 	with, err := train(env, cfg, "with attention", true)
 	if err != nil {
@@ -457,31 +460,11 @@ func attentionMaps(r *runResult, real *tensor.Tensor, evalZ *tensor.Tensor, batc
 	if r.gAttn != nil {
 		// The first batch of the evaluation noise again: the same images as
 		// the first of r.samples, with the same batch statistics.
-		generate(r.G, tensor.Slice(evalZ, 0, 0, min(batch, evalZ.Dim(0))), batch)
+		gan.Generate(r.G, tensor.Slice(evalZ, 0, 0, min(batch, evalZ.Dim(0))), batch)
 		add("G drawing image", r.samples, r.gAttn.Attention)
 	}
 	return plot.AttentionMaps{Title: "Where the attention layers look from each corner (run with attention)",
 		Panels: panels, Cols: 4, Scale: 10}
-}
-
-// generate returns G(z) for the rows of z (N,Z), computed without a graph
-// in consecutive chunks of batch rows, so that G's batch normalisation sees
-// batches of the size it was trained with (a last chunk of one row joins
-// the one before: its batch statistics would be undefined).
-func generate(G layers.Module, z *tensor.Tensor, batch int) *tensor.Tensor {
-	n := z.Dim(0)
-	var parts []*tensor.Tensor
-	autograd.NoGrad(func() {
-		for lo := 0; lo < n; {
-			hi := min(lo+batch, n)
-			if n-hi == 1 {
-				hi = n
-			}
-			parts = append(parts, G.Forward(autograd.Const(tensor.Slice(z, 0, lo, hi))).Value)
-			lo = hi
-		}
-	})
-	return tensor.Concat(0, parts...)
 }
 
 func degrees(rad float64) float64 { return rad * 180 / math.Pi }

@@ -52,6 +52,8 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-batch", "1"}, Want: "14-self-attention: -batch must be at least 2, got 1\n"},
 		chaptertest.BadValue{Args: []string{"-lr-scale", "NaN"}, Want: "14-self-attention: -lr-scale must be positive and finite, got NaN\n"},
 		chaptertest.BadValue{Args: []string{"-eval-samples", "9"}, Want: "14-self-attention: -eval-samples must be at least 10, got 9\n"},
+		chaptertest.BadValue{Args: []string{"-g-attention=false", "-d-attention=false"},
+			Want: "14-self-attention: -g-attention and -d-attention are both false: the run with attention would have none\n"},
 		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "14-self-attention: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-eval-samples", "1e12"}, Want: "14-self-attention: these flags need about …"},
 	)
