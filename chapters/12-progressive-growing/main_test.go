@@ -4,6 +4,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -36,9 +37,22 @@ func TestShortRunWritesEverything(t *testing.T) {
 		assert.Equal(t, r.Metrics["progressive_steps_4"], r.Metrics["progressive_steps_"+k], k)
 	}
 	assert.Equal(t, r.Metrics["stacked_steps_stage1"], r.Metrics["stacked_steps_stage2"])
-	for _, k := range []string{"madds_progressive", "madds_stacked"} {
-		assert.LessOrEqual(t, r.Metrics[k], r.Metrics["madds_budget"], k)
-		assert.Greater(t, r.Metrics[k], 0.6*r.Metrics["madds_budget"], k)
+	// as many rounds of steps (one step of every phase, or of both stages)
+	// as fit: one more round would not.
+	budget, directCost := r.Metrics["madds_budget"], r.Metrics["madds_budget"]/r.Metrics["direct_steps"]
+	round := map[string]float64{}
+	for name, v := range r.Metrics {
+		for _, m := range []string{"progressive", "stacked"} {
+			if strings.HasPrefix(name, m+"_step_cost_") {
+				round[m] += v * directCost
+			}
+		}
+	}
+	for _, m := range []string{"progressive", "stacked"} {
+		work := r.Metrics["madds_"+m]
+		assert.LessOrEqual(t, work, budget, m)
+		assert.Greater(t, work+round[m], budget, m)
+		assert.InDelta(t, round[m]*r.Metrics[map[string]string{"progressive": "progressive_steps_4", "stacked": "stacked_steps_stage1"}[m]], work, 1e-6*work, m)
 	}
 	for _, f := range spec.Outputs {
 		info, err := os.Stat(filepath.Join(r.Dir, f))
