@@ -31,7 +31,7 @@ import (
 func Grad(outputs, inputs []*Var, createGraph bool) []*Var {
 	for i, in := range inputs {
 		if !in.requiresGrad {
-			tensor.Panicf(tensor.ErrArgument, "Grad", "input %d (%s %s) does not require a gradient", i, in.op, tensor.FormatShape(in.Value.Shape()))
+			panicf(tensor.ErrArgument, "Grad", "input %d (%s %s) does not require a gradient", i, in.op, tensor.FormatShape(in.Value.Shape()))
 		}
 	}
 	isInput := make(map[*Var]bool, len(inputs))

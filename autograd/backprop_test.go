@@ -70,7 +70,7 @@ func TestGradPanicsOnInputWithoutGradient(t *testing.T) {
 		err, ok := recover().(error)
 		require.True(t, ok)
 		assert.True(t, errors.Is(err, tensor.ErrArgument))
-		assert.Equal(t, "tensor: Grad: bad argument input 0 (Const (1)) does not require a gradient", err.Error())
+		assert.Equal(t, "autograd: Grad: bad argument input 0 (Const (1)) does not require a gradient", err.Error())
 	}()
 	Grad([]*Var{Sum(c)}, []*Var{c}, false)
 }
@@ -78,7 +78,7 @@ func TestGradPanicsOnInputWithoutGradient(t *testing.T) {
 func TestSetRequiresGradOnlyOnLeaves(t *testing.T) {
 	x := Param(vec(1))
 	y := Square(x)
-	assert.PanicsWithError(t, "tensor: SetRequiresGrad: bad argument (1) is the result of Pow, not a leaf", func() { y.SetRequiresGrad(false) })
+	assert.PanicsWithError(t, "autograd: SetRequiresGrad: bad argument (1) is the result of Pow, not a leaf", func() { y.SetRequiresGrad(false) })
 	c := Const(vec(1)).SetRequiresGrad(true)
 	assert.True(t, c.RequiresGrad())
 }

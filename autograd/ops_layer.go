@@ -28,7 +28,7 @@ func Linear(x, w, b *Var) *Var {
 	if b != nil {
 		bs := b.Value.Shape()
 		if len(bs) != 1 || bs[0] != y.Dim(1) {
-			tensor.Panicf(tensor.ErrShape, "Linear", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
+			panicf(tensor.ErrShape, "Linear", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
 		}
 		tensor.AddRowsInplace(y, b.Value)
 		parents = append(parents, b)

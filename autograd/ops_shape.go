@@ -68,7 +68,7 @@ func Split(x *Var, axis int, sizes ...int) []*Var {
 		at += n
 	}
 	if at != x.Value.Dim(axis) {
-		tensor.Panicf(tensor.ErrShape, "Split", "sizes %v for dimension %d of %s", sizes, x.Value.Dim(axis), tensor.FormatShape(x.Value.Shape()))
+		panicf(tensor.ErrShape, "Split", "sizes %v for dimension %d of %s", sizes, x.Value.Dim(axis), tensor.FormatShape(x.Value.Shape()))
 	}
 	return out
 }

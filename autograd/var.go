@@ -52,7 +52,7 @@ func (v *Var) RequiresGrad() bool { return v.requiresGrad }
 // It panics with tensor.ErrArgument if v is not a leaf.
 func (v *Var) SetRequiresGrad(on bool) *Var {
 	if !v.IsLeaf() {
-		tensor.Panicf(tensor.ErrArgument, "SetRequiresGrad", "%s is the result of %s, not a leaf", tensor.FormatShape(v.Value.Shape()), v.op)
+		panicf(tensor.ErrArgument, "SetRequiresGrad", "%s is the result of %s, not a leaf", tensor.FormatShape(v.Value.Shape()), v.op)
 	}
 	v.requiresGrad = on
 	return v

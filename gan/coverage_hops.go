@@ -15,7 +15,7 @@ import (
 // samples is (n, d) with the mixture's d and n ≥ 1.
 func NearestModeShares(samples *tensor.Tensor, m *data.Mixture) []float64 {
 	if samples.Dims() != 2 || samples.Dim(0) < 1 || samples.Dim(1) != m.Dim() {
-		tensor.Panicf(tensor.ErrShape, "NearestModeShares", "samples %s for a mixture in %d dimensions",
+		panicf(tensor.ErrShape, "NearestModeShares", "samples %s for a mixture in %d dimensions",
 			tensor.FormatShape(samples.Shape()), m.Dim())
 	}
 	n, d := samples.Dim(0), samples.Dim(1)

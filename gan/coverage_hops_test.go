@@ -28,7 +28,7 @@ func TestDominantMode(t *testing.T) {
 		err, _ := recover().(error)
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, tensor.ErrShape))
-		assert.EqualError(t, err, "tensor: NearestModeShares: shape mismatch samples (2,3) for a mixture in 2 dimensions")
+		assert.EqualError(t, err, "gan: NearestModeShares: shape mismatch samples (2,3) for a mixture in 2 dimensions")
 	}()
 	DominantMode(tensor.Zeros(2, 3), ring)
 }

@@ -106,7 +106,7 @@ func total(counts []int) int {
 // track is empty.
 func (t *CoverageTrack) Heatmap(title string) plot.Heatmap {
 	if t.Len() == 0 {
-		tensor.Panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
+		panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
 	}
 	shares := t.Shares()
 	hi := 0.0

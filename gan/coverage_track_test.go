@@ -101,7 +101,7 @@ func TestCoverageTrackHeatmap(t *testing.T) {
 	_, err := h.Image()
 	require.NoError(t, err)
 
-	assert.PanicsWithError(t, "tensor: CoverageTrack.Heatmap: bad argument no evaluations recorded", func() {
+	assert.PanicsWithError(t, "gan: CoverageTrack.Heatmap: bad argument no evaluations recorded", func() {
 		NewCoverageTrack(ring).Heatmap("")
 	})
 }

@@ -40,7 +40,7 @@ type DCGANConfig struct {
 // 4, or Noise or Width is below 2.
 func NewDCGAN(r *rand.Rand, cfg DCGANConfig) (g, d *layers.Sequential) {
 	if cfg.Size < 4 || cfg.Size%4 != 0 || cfg.Noise < 2 || cfg.Width < 2 {
-		tensor.Panicf(tensor.ErrArgument, "NewDCGAN", "size %d, noise %d, width %d: want a size that is a positive multiple of 4 and noise and width ≥ 2",
+		panicf(tensor.ErrArgument, "NewDCGAN", "size %d, noise %d, width %d: want a size that is a positive multiple of 4 and noise and width ≥ 2",
 			cfg.Size, cfg.Noise, cfg.Width)
 	}
 	b, c, half := cfg.Size/4, cfg.Width, max(cfg.Width/2, 1)

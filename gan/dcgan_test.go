@@ -27,7 +27,7 @@ func TestDCGANShapesAndInit(t *testing.T) {
 
 		// N(0, 0.02) weights: the first Linear's sample std is near 0.02.
 		w := g.Parameters()[0].Var.Value
-		assert.InDelta(t, 0.02, math.Sqrt(tensor.Var(w).Item()), 0.002)
+		assert.InDelta(t, 0.02, math.Sqrt(tensor.Variance(w).Item()), 0.002)
 		// Batch-norm scales near 1 (not exactly), shifts 0.
 		bn := g.Layers[2].(*layers.BatchNorm)
 		for i, v := range bn.Weight.Value.Data() {

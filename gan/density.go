@@ -23,7 +23,7 @@ func Curve(f func(*autograd.Var) *autograd.Var, xs []float64) []float64 {
 		out = f(autograd.Const(tensor.New(append([]float64(nil), xs...), len(xs), 1))).Value // (n, 1)
 	})
 	if out.Len() != len(xs) {
-		tensor.Panicf(tensor.ErrShape, "Curve", "%d inputs gave an output of shape %s", len(xs), tensor.FormatShape(out.Shape()))
+		panicf(tensor.ErrShape, "Curve", "%d inputs gave an output of shape %s", len(xs), tensor.FormatShape(out.Shape()))
 	}
 	return append([]float64(nil), out.Data()...)
 }
@@ -39,7 +39,7 @@ func Curve(f func(*autograd.Var) *autograd.Var, xs []float64) []float64 {
 // if the edges are not finite and strictly increasing.
 func HistogramDensity(values, edges []float64) []float64 {
 	if len(values) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "HistogramDensity", "no samples")
+		panicf(tensor.ErrArgument, "HistogramDensity", "no samples")
 	}
 	counts := plot.Bin(values, edges)
 	density := make([]float64, len(counts))
@@ -71,10 +71,10 @@ func HistogramDensity(values, edges []float64) []float64 {
 // with tensor.ErrArgument if h is not positive and finite.
 func GameValue(logits, p, q []float64, h float64) float64 {
 	if len(p) != len(logits) || len(q) != len(logits) {
-		tensor.Panicf(tensor.ErrShape, "GameValue", "%d logits, %d values of p, %d of q", len(logits), len(p), len(q))
+		panicf(tensor.ErrShape, "GameValue", "%d logits, %d values of p, %d of q", len(logits), len(p), len(q))
 	}
 	if !(h > 0) || math.IsInf(h, 1) {
-		tensor.Panicf(tensor.ErrArgument, "GameValue", "cell width %g, want a finite h > 0", h)
+		panicf(tensor.ErrArgument, "GameValue", "cell width %g, want a finite h > 0", h)
 	}
 	total := 0.0
 	for i, l := range logits {

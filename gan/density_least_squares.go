@@ -74,16 +74,16 @@ func (l LeastSquares) GeneratorValue(outputs, pData, pGen []float64, h float64) 
 // positive finite width.
 func checkGrid(op string, outputs, p, q []float64, h float64) {
 	if len(p) != len(outputs) || len(q) != len(outputs) {
-		tensor.Panicf(tensor.ErrShape, op, "%d outputs, %d values of p_d, %d of p_g", len(outputs), len(p), len(q))
+		panicf(tensor.ErrShape, op, "%d outputs, %d values of p_d, %d of p_g", len(outputs), len(p), len(q))
 	}
 	if !(h > 0) || math.IsInf(h, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "cell width %g, want a finite h > 0", h)
+		panicf(tensor.ErrArgument, op, "cell width %g, want a finite h > 0", h)
 	}
 }
 
 // checkDensities panics unless both values are finite and non-negative.
 func checkDensities(op string, p, q float64) {
 	if !(p >= 0) || !(q >= 0) || math.IsInf(p, 1) || math.IsInf(q, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "densities %g and %g, want finite values ≥ 0", p, q)
+		panicf(tensor.ErrArgument, op, "densities %g and %g, want finite values ≥ 0", p, q)
 	}
 }

@@ -120,15 +120,15 @@ func TestLeastSquaresGridPanics(t *testing.T) {
 		kind      error
 		f         func()
 	}{
-		{"lengths", "tensor: LeastSquares.GeneratorValue: shape mismatch 3 outputs, 2 values of p_d, 3 of p_g",
+		{"lengths", "gan: LeastSquares.GeneratorValue: shape mismatch 3 outputs, 2 values of p_d, 3 of p_g",
 			tensor.ErrShape, func() { l.GeneratorValue(three, []float64{1, 2}, three, 0.1) }},
-		{"width", "tensor: LeastSquares.DiscriminatorValue: bad argument cell width 0, want a finite h > 0",
+		{"width", "gan: LeastSquares.DiscriminatorValue: bad argument cell width 0, want a finite h > 0",
 			tensor.ErrArgument, func() { l.DiscriminatorValue(three, three, three, 0) }},
-		{"infinite width", "tensor: LeastSquares.GeneratorValue: bad argument cell width +Inf, want a finite h > 0",
+		{"infinite width", "gan: LeastSquares.GeneratorValue: bad argument cell width +Inf, want a finite h > 0",
 			tensor.ErrArgument, func() { l.GeneratorValue(three, three, three, math.Inf(1)) }},
-		{"density", "tensor: LeastSquares.OptimalOutput: bad argument densities -1 and 2, want finite values ≥ 0",
+		{"density", "gan: LeastSquares.OptimalOutput: bad argument densities -1 and 2, want finite values ≥ 0",
 			tensor.ErrArgument, func() { l.OptimalOutput(-1, 2) }},
-		{"NaN density", "tensor: LeastSquares.OptimalOutput: bad argument densities 1 and NaN, want finite values ≥ 0",
+		{"NaN density", "gan: LeastSquares.OptimalOutput: bad argument densities 1 and NaN, want finite values ≥ 0",
 			tensor.ErrArgument, func() { l.OptimalOutput(1, math.NaN()) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {

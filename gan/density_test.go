@@ -41,7 +41,7 @@ func TestCurve(t *testing.T) {
 		err := caughtPanic(func() { Curve(sum, xs) })
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, tensor.ErrShape))
-		assert.Equal(t, "tensor: Curve: shape mismatch 3 inputs gave an output of shape ()", err.Error())
+		assert.Equal(t, "gan: Curve: shape mismatch 3 inputs gave an output of shape ()", err.Error())
 	})
 }
 
@@ -116,7 +116,7 @@ func TestGameValue(t *testing.T) {
 	t.Run("bad arguments", func(t *testing.T) {
 		err := caughtPanic(func() { GameValue([]float64{0, 0}, []float64{1}, []float64{1, 1}, 1) })
 		require.Error(t, err)
-		assert.Equal(t, "tensor: GameValue: shape mismatch 2 logits, 1 values of p, 2 of q", err.Error())
+		assert.Equal(t, "gan: GameValue: shape mismatch 2 logits, 1 values of p, 2 of q", err.Error())
 		err = caughtPanic(func() { GameValue([]float64{0}, []float64{1}, []float64{1}, 0) })
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, tensor.ErrArgument))

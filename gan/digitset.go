@@ -68,7 +68,7 @@ func (s *DigitSet) FirstOfEachClass() *tensor.Tensor {
 	for k := range idx {
 		idx[k] = slices.Index(s.TestLabels, k)
 		if idx[k] < 0 {
-			tensor.Panicf(tensor.ErrArgument, "DigitSet.FirstOfEachClass", "no %d among the %d test digits", k, len(s.TestLabels))
+			panicf(tensor.ErrArgument, "DigitSet.FirstOfEachClass", "no %d among the %d test digits", k, len(s.TestLabels))
 		}
 	}
 	return tensor.IndexSelect(s.Test, 0, idx)

@@ -33,7 +33,7 @@ func GradientNorms(f func(*autograd.Var) *autograd.Var, x *tensor.Tensor) *tenso
 	in := autograd.Param(x.Clone())
 	out := f(in)
 	if s := out.Shape(); !(len(s) == 1 && s[0] == x.Dim(0)) && !(len(s) == 2 && s[0] == x.Dim(0) && s[1] == 1) {
-		tensor.Panicf(tensor.ErrShape, "GradientNorms", "f maps %s to %s, want (%d) or (%d,1)",
+		panicf(tensor.ErrShape, "GradientNorms", "f maps %s to %s, want (%d) or (%d,1)",
 			tensor.FormatShape(x.Shape()), tensor.FormatShape(s), x.Dim(0), x.Dim(0))
 	}
 	g := autograd.Grad([]*autograd.Var{out}, []*autograd.Var{in}, false)[0].Value // (N, ...)
@@ -52,7 +52,7 @@ func GradientNorms(f func(*autograd.Var) *autograd.Var, x *tensor.Tensor) *tenso
 // values.
 func MaxSlope(f func(*autograd.Var) *autograd.Var, a, b *tensor.Tensor) float64 {
 	if !tensor.SameShape(a, b) {
-		tensor.Panicf(tensor.ErrShape, "MaxSlope", "a %s, b %s", tensor.FormatShape(a.Shape()), tensor.FormatShape(b.Shape()))
+		panicf(tensor.ErrShape, "MaxSlope", "a %s, b %s", tensor.FormatShape(a.Shape()), tensor.FormatShape(b.Shape()))
 	}
 	n := a.Dim(0)
 	var fa, fb []float64
@@ -60,7 +60,7 @@ func MaxSlope(f func(*autograd.Var) *autograd.Var, a, b *tensor.Tensor) float64 
 		fa, fb = f(autograd.Const(a)).Value.Data(), f(autograd.Const(b)).Value.Data()
 	})
 	if len(fa) != n || len(fb) != n {
-		tensor.Panicf(tensor.ErrShape, "MaxSlope", "f returns %d values for %d samples", len(fa), n)
+		panicf(tensor.ErrShape, "MaxSlope", "f returns %d values for %d samples", len(fa), n)
 	}
 	diff := tensor.Reshape(tensor.Sub(a, b), n, -1)
 	dist := tensor.Sqrt(tensor.Sum(tensor.Mul(diff, diff), 1)).Data()
@@ -108,7 +108,7 @@ func LipschitzBound(m layers.Module) float64 {
 		return layers.LargestSingularValue(l.Weight.Value)
 	case *layers.SpectralNorm:
 		if _, ok := l.Layer.(*layers.Linear); !ok {
-			tensor.Panicf(tensor.ErrArgument, "LipschitzBound", "spectral norm of a %T: only Linear layers are covered", l.Layer)
+			panicf(tensor.ErrArgument, "LipschitzBound", "spectral norm of a %T: only Linear layers are covered", l.Layer)
 		}
 		var w *tensor.Tensor
 		autograd.NoGrad(func() { w = l.Weight().Value })
@@ -117,10 +117,10 @@ func LipschitzBound(m layers.Module) float64 {
 		return 1
 	case layers.LeakyReLU:
 		if l.Slope > 1 || l.Slope < -1 {
-			tensor.Panicf(tensor.ErrArgument, "LipschitzBound", "LeakyReLU with slope %g is not 1-Lipschitz", l.Slope)
+			panicf(tensor.ErrArgument, "LipschitzBound", "LeakyReLU with slope %g is not 1-Lipschitz", l.Slope)
 		}
 		return 1
 	}
-	tensor.Panicf(tensor.ErrArgument, "LipschitzBound", "%s: only Linear, SpectralNorm(Linear), ReLU, LeakyReLU and Tanh are covered", fmt.Sprintf("%T", m))
+	panicf(tensor.ErrArgument, "LipschitzBound", "%s: only Linear, SpectralNorm(Linear), ReLU, LeakyReLU and Tanh are covered", fmt.Sprintf("%T", m))
 	return 0
 }

@@ -226,7 +226,7 @@ func (h *History) Has(name string) bool { return h.series[name] != nil }
 func (h *History) Get(name string) *Series {
 	s := h.series[name]
 	if s == nil {
-		tensor.Panicf(tensor.ErrArgument, "History.Get", "no series %q (recorded: %q)", name, h.order)
+		panicf(tensor.ErrArgument, "History.Get", "no series %q (recorded: %q)", name, h.order)
 	}
 	return s
 }

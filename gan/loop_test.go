@@ -116,5 +116,5 @@ func TestHistoryGetUnknownNamePanics(t *testing.T) {
 	h.Add("W1", 1, 0.5)
 	assert.True(t, h.Has("W1"))
 	assert.False(t, h.Has("W 1"))
-	assert.PanicsWithError(t, `tensor: History.Get: bad argument no series "W 1" (recorded: ["W1"])`, func() { h.Get("W 1") })
+	assert.PanicsWithError(t, `gan: History.Get: bad argument no series "W 1" (recorded: ["W1"])`, func() { h.Get("W 1") })
 }

@@ -167,7 +167,7 @@ func TestInstanceNoise(t *testing.T) {
 	y := InstanceNoise(rand.New(rand.NewPCG(1, 1)), x, 0.5)
 	assert.Equal(t, 3.0, x.Data()[0], "the input is not changed")
 	assert.InDelta(t, 3, tensor.Mean(y).Item(), 0.05)
-	assert.InDelta(t, 0.25, tensor.Var(y).Item(), 0.03)
+	assert.InDelta(t, 0.25, tensor.Variance(y).Item(), 0.03)
 	again := InstanceNoise(rand.New(rand.NewPCG(1, 1)), x, 0.5)
 	assert.Equal(t, y.Data(), again.Data(), "same seed, same noise")
 	assert.Equal(t, x.Data(), InstanceNoise(rand.New(rand.NewPCG(1, 1)), x, 0).Data())
@@ -214,23 +214,23 @@ func TestNewGanPanics(t *testing.T) {
 		kind      error
 		f         func()
 	}{
-		{"RSGAN unpaired", "tensor: RelativisticStandard.D: shape mismatch real (2,1), fake (3,1): paired logits need equal shapes",
+		{"RSGAN unpaired", "gan: RelativisticStandard.D: shape mismatch real (2,1), fake (3,1): paired logits need equal shapes",
 			tensor.ErrShape, func() { RelativisticStandard{}.D(logits(1, 2), logits(1, 2, 3)) }},
-		{"RSGAN G unpaired", "tensor: RelativisticStandard.G: shape mismatch real (2,1), fake (3,1): paired logits need equal shapes",
+		{"RSGAN G unpaired", "gan: RelativisticStandard.G: shape mismatch real (2,1), fake (3,1): paired logits need equal shapes",
 			tensor.ErrShape, func() { RelativisticStandard{}.G(logits(1, 2), logits(1, 2, 3)) }},
-		{"smoothing zero value", "tensor: OneSidedLabelSmoothing.D: bad argument real target 0, want 0 < target ≤ 1",
+		{"smoothing zero value", "gan: OneSidedLabelSmoothing.D: bad argument real target 0, want 0 < target ≤ 1",
 			tensor.ErrArgument, func() { OneSidedLabelSmoothing{}.D(logits(1), logits(1)) }},
-		{"feature matching widths", "tensor: FeatureMatching: shape mismatch real (2,3), fake (2,4): want (N,F) and (M,F)",
+		{"feature matching widths", "gan: FeatureMatching: shape mismatch real (2,3), fake (2,4): want (N,F) and (M,F)",
 			tensor.ErrShape, func() { FeatureMatching(autograd.Const(tensor.Zeros(2, 3)), autograd.Const(tensor.Zeros(2, 4))) }},
-		{"instance noise σ", "tensor: InstanceNoise: bad argument σ = -1, want a finite σ ≥ 0",
+		{"instance noise σ", "gan: InstanceNoise: bad argument σ = -1, want a finite σ ≥ 0",
 			tensor.ErrArgument, func() { InstanceNoise(rand.New(rand.NewPCG(1, 1)), tensor.Zeros(2), -1) }},
-		{"historical count", "tensor: HistoricalAverage.Penalty: bad argument 2 parameters, 1 recorded",
+		{"historical count", "gan: HistoricalAverage.Penalty: bad argument 2 parameters, 1 recorded",
 			tensor.ErrArgument, func() {
 				var h HistoricalAverage
 				h.Record([]*autograd.Var{autograd.Param(tensor.Zeros(2))})
 				h.Penalty([]*autograd.Var{autograd.Param(tensor.Zeros(2)), autograd.Param(tensor.Zeros(2))})
 			}},
-		{"historical shape", "tensor: HistoricalAverage.Record: shape mismatch parameter 0 has shape (3), recorded (2)",
+		{"historical shape", "gan: HistoricalAverage.Record: shape mismatch parameter 0 has shape (3), recorded (2)",
 			tensor.ErrShape, func() {
 				var h HistoricalAverage
 				h.Record([]*autograd.Var{autograd.Param(tensor.Zeros(2))})

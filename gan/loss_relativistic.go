@@ -75,7 +75,7 @@ func relativeToAverage(real, fake *autograd.Var) (r, f *autograd.Var) {
 func checkPaired(op string, real, fake *autograd.Var) {
 	requireReal(op, real)
 	if !tensor.SameShape(real.Value, fake.Value) {
-		tensor.Panicf(tensor.ErrShape, op, "real %s, fake %s: paired logits need equal shapes",
+		panicf(tensor.ErrShape, op, "real %s, fake %s: paired logits need equal shapes",
 			tensor.FormatShape(real.Value.Shape()), tensor.FormatShape(fake.Value.Shape()))
 	}
 }

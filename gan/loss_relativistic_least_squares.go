@@ -42,6 +42,6 @@ func (RelativisticAverageLeastSquares) G(real, fake *autograd.Var) *autograd.Var
 // it may for NonSaturating) has forgotten D's outputs on a real batch.
 func requireReal(op string, real *autograd.Var) {
 	if real == nil {
-		tensor.Panicf(tensor.ErrArgument, op, "real outputs are nil: a relativistic loss compares D's outputs on generated samples with its outputs on a real batch")
+		panicf(tensor.ErrArgument, op, "real outputs are nil: a relativistic loss compares D's outputs on generated samples with its outputs on a real batch")
 	}
 }

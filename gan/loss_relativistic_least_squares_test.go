@@ -164,7 +164,7 @@ func TestRelativisticNeedsRealOutputs(t *testing.T) {
 				err, ok := recover().(error)
 				require.True(t, ok, "want a panic with an error")
 				assert.True(t, errors.Is(err, tensor.ErrArgument))
-				assert.EqualError(t, err, "tensor: "+c.op+": bad argument real outputs are nil: "+
+				assert.EqualError(t, err, "gan: "+c.op+": bad argument real outputs are nil: "+
 					"a relativistic loss compares D's outputs on generated samples with its outputs on a real batch")
 			}()
 			c.f()

@@ -114,7 +114,7 @@ func TestPenaltiesDifferentiateThroughTheGradient(t *testing.T) {
 
 func TestGradientPenaltyShapeMismatch(t *testing.T) {
 	w := autograd.Param(tensor.New([]float64{3, 4}, 2, 1))
-	assert.PanicsWithError(t, "tensor: GradientPenalty: shape mismatch real (2,2), fake (3,2)", func() {
+	assert.PanicsWithError(t, "gan: GradientPenalty: shape mismatch real (2,2), fake (3,2)", func() {
 		GradientPenalty(linearCritic(w), tensor.Zeros(2, 2), tensor.Zeros(3, 2), rand.New(rand.NewPCG(1, 1)))
 	})
 }

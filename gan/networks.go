@@ -18,7 +18,7 @@ import (
 // two sizes.
 func MLP(r *rand.Rand, act layers.Module, sizes ...int) *layers.Sequential {
 	if len(sizes) < 2 {
-		tensor.Panicf(tensor.ErrArgument, "MLP", "need at least input and output sizes, got %v", sizes)
+		panicf(tensor.ErrArgument, "MLP", "need at least input and output sizes, got %v", sizes)
 	}
 	var mods []layers.Module
 	for i := 0; i+1 < len(sizes); i++ {
@@ -73,7 +73,7 @@ func WGANGPNetworks(width int) Networks {
 // 400. It panics with tensor.ErrArgument if width or depth is below 1.
 func PacGANGenerator(r *rand.Rand, width, depth int) *layers.Sequential {
 	if width < 1 || depth < 1 {
-		tensor.Panicf(tensor.ErrArgument, "PacGANGenerator", "width %d, depth %d", width, depth)
+		panicf(tensor.ErrArgument, "PacGANGenerator", "width %d, depth %d", width, depth)
 	}
 	var mods []layers.Module
 	in := 2
@@ -94,7 +94,7 @@ func PacGANGenerator(r *rand.Rand, width, depth int) *layers.Sequential {
 // 200 and 5 pieces. It panics with tensor.ErrArgument if a size is below 1.
 func PacGANDiscriminator(r *rand.Rand, width, pieces, depth int) *layers.Sequential {
 	if width < 1 || pieces < 1 || depth < 1 {
-		tensor.Panicf(tensor.ErrArgument, "PacGANDiscriminator", "width %d, pieces %d, depth %d", width, pieces, depth)
+		panicf(tensor.ErrArgument, "PacGANDiscriminator", "width %d, pieces %d, depth %d", width, pieces, depth)
 	}
 	var mods []layers.Module
 	in := 2

@@ -39,11 +39,11 @@ func SNGANNetworks(width int) Networks {
 // if r is nil or s holds no layer to wrap.
 func WithSpectralNorm(r *rand.Rand, s *layers.Sequential) *layers.Sequential {
 	if r == nil {
-		tensor.Panicf(tensor.ErrArgument, "WithSpectralNorm", "nil *rand.Rand")
+		panicf(tensor.ErrArgument, "WithSpectralNorm", "nil *rand.Rand")
 	}
 	out := wrapSpectral(r, s)
 	if len(SpectralNorms(out)) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "WithSpectralNorm", "no Linear, Conv2D or ConvTranspose2D layer to normalise")
+		panicf(tensor.ErrArgument, "WithSpectralNorm", "no Linear, Conv2D or ConvTranspose2D layer to normalise")
 	}
 	return out
 }

@@ -23,7 +23,7 @@ import (
 // panics with tensor.ErrArgument if width or depth is below 1.
 func PacGANGeneratorVBN(r *rand.Rand, width, depth int) *layers.Sequential {
 	if width < 1 || depth < 1 {
-		tensor.Panicf(tensor.ErrArgument, "PacGANGeneratorVBN", "width %d, depth %d", width, depth)
+		panicf(tensor.ErrArgument, "PacGANGeneratorVBN", "width %d, depth %d", width, depth)
 	}
 	var mods []layers.Module
 	in := 2
@@ -49,7 +49,7 @@ func PacGANGeneratorVBN(r *rand.Rand, width, depth int) *layers.Sequential {
 // with tensor.ErrArgument if a size is below 1.
 func PacGANDiscriminatorMBD(r *rand.Rand, width, pieces, depth, kernels, dims int) *layers.Sequential {
 	if width < 1 || pieces < 1 || depth < 1 || kernels < 1 || dims < 1 {
-		tensor.Panicf(tensor.ErrArgument, "PacGANDiscriminatorMBD", "width %d, pieces %d, depth %d, kernels %d, dims %d",
+		panicf(tensor.ErrArgument, "PacGANDiscriminatorMBD", "width %d, pieces %d, depth %d, kernels %d, dims %d",
 			width, pieces, depth, kernels, dims)
 	}
 	var mods []layers.Module
@@ -68,7 +68,7 @@ func PacGANDiscriminatorMBD(r *rand.Rand, width, pieces, depth, kernels, dims in
 // with tensor.ErrArgument if D has fewer than two layers.
 func Features(D *layers.Sequential) *layers.Sequential {
 	if len(D.Layers) < 2 {
-		tensor.Panicf(tensor.ErrArgument, "Features", "a discriminator of %d layers has no hidden features", len(D.Layers))
+		panicf(tensor.ErrArgument, "Features", "a discriminator of %d layers has no hidden features", len(D.Layers))
 	}
 	return &layers.Sequential{Layers: D.Layers[:len(D.Layers)-1]}
 }

@@ -55,10 +55,10 @@ func TestTricksNetworksPanics(t *testing.T) {
 		msg string
 		f   func()
 	}{
-		{"tensor: PacGANGeneratorVBN: bad argument width 0, depth 2", func() { PacGANGeneratorVBN(rand.New(rand.NewPCG(1, 1)), 0, 2) }},
-		{"tensor: PacGANDiscriminatorMBD: bad argument width 3, pieces 2, depth 1, kernels 0, dims 2",
+		{"gan: PacGANGeneratorVBN: bad argument width 0, depth 2", func() { PacGANGeneratorVBN(rand.New(rand.NewPCG(1, 1)), 0, 2) }},
+		{"gan: PacGANDiscriminatorMBD: bad argument width 3, pieces 2, depth 1, kernels 0, dims 2",
 			func() { PacGANDiscriminatorMBD(rand.New(rand.NewPCG(1, 1)), 3, 2, 1, 0, 2) }},
-		{"tensor: Features: bad argument a discriminator of 1 layers has no hidden features",
+		{"gan: Features: bad argument a discriminator of 1 layers has no hidden features",
 			func() { Features(layers.NewSequential(layers.ReLU{})) }},
 	} {
 		func() {

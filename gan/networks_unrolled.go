@@ -25,7 +25,7 @@ import (
 func UnrolledGANNetworks(width int) Networks {
 	return func(r *rand.Rand) (G, D *layers.Sequential) {
 		if width < 1 {
-			tensor.Panicf(tensor.ErrArgument, "UnrolledGANNetworks", "width %d", width)
+			panicf(tensor.ErrArgument, "UnrolledGANNetworks", "width %d", width)
 		}
 		return MLP(r, layers.ReLU{}, 2, width, width, 2), MLP(r, layers.ReLU{}, 2, width, 1)
 	}

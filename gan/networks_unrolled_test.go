@@ -29,7 +29,7 @@ func TestUnrolledGANNetworks(t *testing.T) {
 		err, _ := recover().(error)
 		require.Error(t, err)
 		assert.True(t, errors.Is(err, tensor.ErrArgument))
-		assert.EqualError(t, err, "tensor: UnrolledGANNetworks: bad argument width 0")
+		assert.EqualError(t, err, "gan: UnrolledGANNetworks: bad argument width 0")
 	}()
 	UnrolledGANNetworks(0)(rand.New(rand.NewPCG(1, 2)))
 }

@@ -27,11 +27,11 @@ import (
 // by m.
 func Pack(x *autograd.Var, m int) *autograd.Var {
 	if m < 1 {
-		tensor.Panicf(tensor.ErrArgument, "Pack", "m = %d, want m ≥ 1", m)
+		panicf(tensor.ErrArgument, "Pack", "m = %d, want m ≥ 1", m)
 	}
 	xs := x.Value.Shape()
 	if len(xs) != 2 || xs[0]%m != 0 {
-		tensor.Panicf(tensor.ErrShape, "Pack", "samples %s into packs of %d: want (N·%d, d)", tensor.FormatShape(xs), m, m)
+		panicf(tensor.ErrShape, "Pack", "samples %s into packs of %d: want (N·%d, d)", tensor.FormatShape(xs), m, m)
 	}
 	if m == 1 {
 		return x
@@ -64,7 +64,7 @@ func PackedPacGANNetworks(gWidth, dWidth, m int) Networks {
 // tensor.ErrArgument if a size is below 1.
 func PackedPacGANDiscriminator(r *rand.Rand, m, width, pieces, depth int) *layers.Sequential {
 	if m < 1 || width < 1 || pieces < 1 || depth < 1 {
-		tensor.Panicf(tensor.ErrArgument, "PackedPacGANDiscriminator", "m %d, width %d, pieces %d, depth %d", m, width, pieces, depth)
+		panicf(tensor.ErrArgument, "PackedPacGANDiscriminator", "m %d, width %d, pieces %d, depth %d", m, width, pieces, depth)
 	}
 	var mods []layers.Module
 	in := 2 * m

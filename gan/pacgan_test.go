@@ -64,13 +64,13 @@ func TestPackPanics(t *testing.T) {
 		kind      error
 		f         func()
 	}{
-		{"m", "tensor: Pack: bad argument m = 0, want m ≥ 1", tensor.ErrArgument,
+		{"m", "gan: Pack: bad argument m = 0, want m ≥ 1", tensor.ErrArgument,
 			func() { Pack(autograd.Const(tensor.Zeros(4, 2)), 0) }},
-		{"rows", "tensor: Pack: shape mismatch samples (5,2) into packs of 2: want (N·2, d)", tensor.ErrShape,
+		{"rows", "gan: Pack: shape mismatch samples (5,2) into packs of 2: want (N·2, d)", tensor.ErrShape,
 			func() { Pack(autograd.Const(tensor.Zeros(5, 2)), 2) }},
-		{"rank", "tensor: Pack: shape mismatch samples (4) into packs of 2: want (N·2, d)", tensor.ErrShape,
+		{"rank", "gan: Pack: shape mismatch samples (4) into packs of 2: want (N·2, d)", tensor.ErrShape,
 			func() { Pack(autograd.Const(tensor.Zeros(4)), 2) }},
-		{"sizes", "tensor: PackedPacGANDiscriminator: bad argument m 0, width 4, pieces 5, depth 3", tensor.ErrArgument,
+		{"sizes", "gan: PackedPacGANDiscriminator: bad argument m 0, width 4, pieces 5, depth 3", tensor.ErrArgument,
 			func() { PackedPacGANDiscriminator(rand.New(rand.NewPCG(1, 1)), 0, 4, 5, 3) }},
 	}
 	for _, tc := range tests {

@@ -37,7 +37,7 @@ func ClipWeights(params []*autograd.Var, c float64) {
 // batches' shapes differ.
 func GradientPenalty(d func(*autograd.Var) *autograd.Var, real, fake *tensor.Tensor, r *rand.Rand) (penalty *autograd.Var, norms *tensor.Tensor) {
 	if !tensor.SameShape(real, fake) {
-		tensor.Panicf(tensor.ErrShape, "GradientPenalty", "real %s, fake %s", tensor.FormatShape(real.Shape()), tensor.FormatShape(fake.Shape()))
+		panicf(tensor.ErrShape, "GradientPenalty", "real %s, fake %s", tensor.FormatShape(real.Shape()), tensor.FormatShape(fake.Shape()))
 	}
 	alpha := perSample(r, real)
 	// x̂ = x̃ + α·(x − x̃)
@@ -55,7 +55,7 @@ func GradientPenalty(d func(*autograd.Var) *autograd.Var, real, fake *tensor.Ten
 // with std(x) one scalar over the whole batch and c = 0.5 in the paper's
 // code. It returns the penalty (without λ) and the per-sample norms.
 func DRAGANPenalty(d func(*autograd.Var) *autograd.Var, real *tensor.Tensor, c float64, r *rand.Rand) (penalty *autograd.Var, norms *tensor.Tensor) {
-	std := math.Sqrt(tensor.Var(real).Item() * float64(real.Len()) / float64(max(real.Len()-1, 1)))
+	std := math.Sqrt(tensor.Variance(real).Item() * float64(real.Len()) / float64(max(real.Len()-1, 1)))
 	noise := tensor.Scale(tensor.RandU(r, 0, 1, real.Shape()...), c*std)
 	alpha := perSample(r, real)
 	xhat := tensor.Add(real, tensor.Mul(alpha, noise)) // x + α·(x_p − x)

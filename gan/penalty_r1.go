@@ -47,7 +47,7 @@ func R1Penalty(d func(*autograd.Var) *autograd.Var, real *tensor.Tensor) (penalt
 // with tensor.ErrArgument if σ is negative or not finite.
 func InstanceNoise(r *rand.Rand, x *tensor.Tensor, sigma float64) *tensor.Tensor {
 	if !(sigma >= 0) || math.IsInf(sigma, 1) {
-		tensor.Panicf(tensor.ErrArgument, "InstanceNoise", "σ = %g, want a finite σ ≥ 0", sigma)
+		panicf(tensor.ErrArgument, "InstanceNoise", "σ = %g, want a finite σ ≥ 0", sigma)
 	}
 	return tensor.Add(x, tensor.Scale(tensor.RandN(r, x.Shape()...), sigma))
 }

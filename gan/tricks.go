@@ -26,7 +26,7 @@ import (
 func FeatureMatching(realFeatures, fakeFeatures *autograd.Var) *autograd.Var {
 	rs, fs := realFeatures.Value.Shape(), fakeFeatures.Value.Shape()
 	if len(rs) < 2 || len(fs) < 2 || realFeatures.Value.Len()/rs[0] != fakeFeatures.Value.Len()/fs[0] {
-		tensor.Panicf(tensor.ErrShape, "FeatureMatching", "real %s, fake %s: want (N,F) and (M,F)",
+		panicf(tensor.ErrShape, "FeatureMatching", "real %s, fake %s: want (N,F) and (M,F)",
 			tensor.FormatShape(rs), tensor.FormatShape(fs))
 	}
 	diff := autograd.Sub(autograd.Mean(autograd.Flatten(realFeatures), 0), autograd.Mean(autograd.Flatten(fakeFeatures), 0)) // (F)
@@ -53,7 +53,7 @@ type OneSidedLabelSmoothing struct {
 // D returns the smoothed discriminator loss above.
 func (l OneSidedLabelSmoothing) D(real, fake *autograd.Var) *autograd.Var {
 	if !(l.Real > 0 && l.Real <= 1) {
-		tensor.Panicf(tensor.ErrArgument, "OneSidedLabelSmoothing.D", "real target %g, want 0 < target ≤ 1", l.Real)
+		panicf(tensor.ErrArgument, "OneSidedLabelSmoothing.D", "real target %g, want 0 < target ≤ 1", l.Real)
 	}
 	onReal := autograd.Add(
 		autograd.Scale(autograd.Softplus(autograd.Neg(real)), l.Real),
@@ -134,11 +134,11 @@ func (h *HistoricalAverage) Penalty(params []*autograd.Var) *autograd.Var {
 // shape.
 func (h *HistoricalAverage) check(op string, params []*autograd.Var) {
 	if len(params) != len(h.sums) {
-		tensor.Panicf(tensor.ErrArgument, op, "%d parameters, %d recorded", len(params), len(h.sums))
+		panicf(tensor.ErrArgument, op, "%d parameters, %d recorded", len(params), len(h.sums))
 	}
 	for i, p := range params {
 		if !tensor.SameShape(p.Value, h.sums[i]) {
-			tensor.Panicf(tensor.ErrShape, op, "parameter %d has shape %s, recorded %s",
+			panicf(tensor.ErrShape, op, "parameter %d has shape %s, recorded %s",
 				i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(h.sums[i].Shape()))
 		}
 	}

@@ -73,13 +73,13 @@ func NewSelfAttention(r *rand.Rand, channels int, opts ...Option) *SelfAttention
 func (a *SelfAttention) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	if len(xs) != 4 || xs[1] != a.Channels {
-		tensor.Panicf(tensor.ErrShape, "SelfAttention", "input %s for %d channels; want (N,%d,H,W)", tensor.FormatShape(xs), a.Channels, a.Channels)
+		panicf(tensor.ErrShape, "SelfAttention", "input %s for %d channels; want (N,%d,H,W)", tensor.FormatShape(xs), a.Channels, a.Channels)
 	}
 	n, c, p := xs[0], xs[1], xs[2]*xs[3]
 	f := a.F.Forward(x) // (N, C̄, H, W)
 	g := a.G.Forward(x)
 	if !tensor.SameShape(f.Value, g.Value) {
-		tensor.Panicf(tensor.ErrShape, "SelfAttention", "f gives %s, g gives %s", tensor.FormatShape(f.Value.Shape()), tensor.FormatShape(g.Value.Shape()))
+		panicf(tensor.ErrShape, "SelfAttention", "f gives %s, g gives %s", tensor.FormatShape(f.Value.Shape()), tensor.FormatShape(g.Value.Shape()))
 	}
 	keys := autograd.Reshape(f, n, -1, p)               // (N, C̄, P): column i is f(xᵢ)
 	queries := autograd.Reshape(g, n, -1, p)            // (N, C̄, P): column j is g(xⱼ)

@@ -113,13 +113,13 @@ func TestSelfAttentionWithSpectralNorm(t *testing.T) {
 func TestSelfAttentionPanics(t *testing.T) {
 	r := rand.New(rand.NewPCG(35, 0))
 	a := layers.NewSelfAttention(r, 4)
-	requirePanicsWith(t, tensor.ErrShape, "tensor: SelfAttention: shape mismatch input (2,3,2,2) for 4 channels; want (N,4,H,W)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: SelfAttention: shape mismatch input (2,3,2,2) for 4 channels; want (N,4,H,W)",
 		func() { forward(a, tensor.Zeros(2, 3, 2, 2)) })
-	requirePanicsWith(t, tensor.ErrShape, "tensor: SelfAttention: shape mismatch input (2,4) for 4 channels; want (N,4,H,W)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: SelfAttention: shape mismatch input (2,4) for 4 channels; want (N,4,H,W)",
 		func() { forward(a, tensor.Zeros(2, 4)) })
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: NewSelfAttention: bad argument channels 0: must be positive",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: NewSelfAttention: bad argument channels 0: must be positive",
 		func() { layers.NewSelfAttention(r, 0) })
 	a.G = layers.NewConv2D(r, 4, 2, 1, 1, 0)
-	requirePanicsWith(t, tensor.ErrShape, "tensor: SelfAttention: shape mismatch f gives (1,1,2,2), g gives (1,2,2,2)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: SelfAttention: shape mismatch f gives (1,1,2,2), g gives (1,2,2,2)",
 		func() { forward(a, tensor.Zeros(1, 4, 2, 2)) })
 }

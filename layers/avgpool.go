@@ -30,10 +30,10 @@ func NewAvgPool2D(size int) *AvgPool2D {
 func (p AvgPool2D) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	if len(xs) != 4 {
-		tensor.Panicf(tensor.ErrShape, "AvgPool2D", "input %s is not (N,C,H,W)", tensor.FormatShape(xs))
+		panicf(tensor.ErrShape, "AvgPool2D", "input %s is not (N,C,H,W)", tensor.FormatShape(xs))
 	}
 	if xs[2]%p.Size != 0 || xs[3]%p.Size != 0 {
-		tensor.Panicf(tensor.ErrShape, "AvgPool2D", "input %s is not divisible into %dx%d blocks", tensor.FormatShape(xs), p.Size, p.Size)
+		panicf(tensor.ErrShape, "AvgPool2D", "input %s is not divisible into %dx%d blocks", tensor.FormatShape(xs), p.Size, p.Size)
 	}
 	return autograd.AvgPool2D(x, p.Size)
 }

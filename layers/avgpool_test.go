@@ -29,11 +29,11 @@ func TestGradCheckAvgPool2D(t *testing.T) {
 }
 
 func TestAvgPool2DPanics(t *testing.T) {
-	assert.PanicsWithError(t, "tensor: NewAvgPool2D: bad argument size 0: must be positive", func() { layers.NewAvgPool2D(0) })
-	assert.PanicsWithError(t, "tensor: AvgPool2D: shape mismatch input (2,4) is not (N,C,H,W)", func() {
+	assert.PanicsWithError(t, "layers: NewAvgPool2D: bad argument size 0: must be positive", func() { layers.NewAvgPool2D(0) })
+	assert.PanicsWithError(t, "layers: AvgPool2D: shape mismatch input (2,4) is not (N,C,H,W)", func() {
 		layers.NewAvgPool2D(2).Forward(autograd.Const(tensor.Zeros(2, 4)))
 	})
-	assert.PanicsWithError(t, "tensor: AvgPool2D: shape mismatch input (1,1,3,4) is not divisible into 2x2 blocks", func() {
+	assert.PanicsWithError(t, "layers: AvgPool2D: shape mismatch input (1,1,3,4) is not divisible into 2x2 blocks", func() {
 		layers.NewAvgPool2D(2).Forward(autograd.Const(tensor.Zeros(1, 1, 3, 4)))
 	})
 }

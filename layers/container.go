@@ -71,7 +71,7 @@ type Flatten struct{}
 // a scalar.
 func (Flatten) Forward(x *autograd.Var) *autograd.Var {
 	if x.Value.Dims() < 1 {
-		tensor.Panicf(tensor.ErrShape, "Flatten", "input %s has no batch dimension", tensor.FormatShape(x.Value.Shape()))
+		panicf(tensor.ErrShape, "Flatten", "input %s has no batch dimension", tensor.FormatShape(x.Value.Shape()))
 	}
 	return autograd.Flatten(x)
 }
@@ -105,7 +105,7 @@ func (r Reshape) Forward(x *autograd.Var) *autograd.Var {
 		per *= d
 	}
 	if len(xs) < 1 || x.Value.Len() != xs[0]*per {
-		tensor.Panicf(tensor.ErrShape, "Reshape", "input %s to per-sample %s", tensor.FormatShape(xs), tensor.FormatShape(r.Shape))
+		panicf(tensor.ErrShape, "Reshape", "input %s to per-sample %s", tensor.FormatShape(xs), tensor.FormatShape(r.Shape))
 	}
 	return autograd.Reshape(x, append([]int{xs[0]}, r.Shape...)...)
 }
@@ -135,7 +135,7 @@ func NewUpsample(scale int) *Upsample {
 // tensor.ErrShape if x is not 4-D.
 func (u Upsample) Forward(x *autograd.Var) *autograd.Var {
 	if x.Value.Dims() != 4 {
-		tensor.Panicf(tensor.ErrShape, "Upsample", "input %s is not (N,C,H,W)", tensor.FormatShape(x.Value.Shape()))
+		panicf(tensor.ErrShape, "Upsample", "input %s is not (N,C,H,W)", tensor.FormatShape(x.Value.Shape()))
 	}
 	return autograd.UpsampleNearest(x, u.Scale)
 }

@@ -56,7 +56,7 @@ func (l *Conv2D) Forward(x *autograd.Var) *autograd.Var {
 	ws := l.Weight.Value.Shape()
 	xs := x.Value.Shape()
 	if len(xs) != 4 || xs[1] != ws[1] || xs[2]+2*l.Geom.PH < l.Geom.KH || xs[3]+2*l.Geom.PW < l.Geom.KW {
-		tensor.Panicf(tensor.ErrShape, "Conv2D", "input %s for weight %s with %v", tensor.FormatShape(xs), tensor.FormatShape(ws), l.Geom)
+		panicf(tensor.ErrShape, "Conv2D", "input %s for weight %s with %v", tensor.FormatShape(xs), tensor.FormatShape(ws), l.Geom)
 	}
 	y := autograd.Conv2D(x, l.Weight, l.Geom) // (N, O, OH, OW)
 	return addChannelBias(y, l.Bias)
@@ -106,12 +106,12 @@ func (l *ConvTranspose2D) Forward(x *autograd.Var) *autograd.Var {
 	ws := l.Weight.Value.Shape()
 	xs := x.Value.Shape()
 	if len(xs) != 4 || xs[1] != ws[0] {
-		tensor.Panicf(tensor.ErrShape, "ConvTranspose2D", "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ws))
+		panicf(tensor.ErrShape, "ConvTranspose2D", "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ws))
 	}
 	h, w := xs[2], xs[3]
 	oh, ow := (h-1)*g.SH-2*g.PH+g.KH, (w-1)*g.SW-2*g.PW+g.KW
 	if oh < 1 || ow < 1 {
-		tensor.Panicf(tensor.ErrShape, "ConvTranspose2D", "input %s with %v gives an empty output", tensor.FormatShape(xs), g)
+		panicf(tensor.ErrShape, "ConvTranspose2D", "input %s with %v gives an empty output", tensor.FormatShape(xs), g)
 	}
 	// W (C, O, K, K) is the kernel of the convolution from O channels to C
 	// that this layer transposes.
@@ -131,7 +131,7 @@ func newGeom(op string, in, out, kernel, stride, padding int) tensor.ConvGeom {
 	requirePositive(op, "kernel", kernel)
 	requirePositive(op, "stride", stride)
 	if padding < 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "padding %d: must not be negative", padding)
+		panicf(tensor.ErrArgument, op, "padding %d: must not be negative", padding)
 	}
 	return tensor.ConvGeom{KH: kernel, KW: kernel, SH: stride, SW: stride, PH: padding, PW: padding}
 }

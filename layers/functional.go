@@ -47,7 +47,7 @@ type Reparameterizable interface {
 func Functional(m Module, params []*autograd.Var) Module {
 	own := m.Parameters()
 	if len(params) != len(own) {
-		tensor.Panicf(tensor.ErrArgument, "Functional", "%d parameters for a %T with %d", len(params), m, len(own))
+		panicf(tensor.ErrArgument, "Functional", "%d parameters for a %T with %d", len(params), m, len(own))
 	}
 	for i, p := range own {
 		if params[i] == nil || !tensor.SameShape(params[i].Value, p.Var.Value) {
@@ -55,7 +55,7 @@ func Functional(m Module, params []*autograd.Var) Module {
 			if params[i] != nil {
 				got = tensor.FormatShape(params[i].Value.Shape())
 			}
-			tensor.Panicf(tensor.ErrShape, "Functional", "parameter %d (%s) is %s, want %s", i, p.Name, got, tensor.FormatShape(p.Var.Value.Shape()))
+			panicf(tensor.ErrShape, "Functional", "parameter %d (%s) is %s, want %s", i, p.Name, got, tensor.FormatShape(p.Var.Value.Shape()))
 		}
 	}
 	return functional(m, params)
@@ -116,7 +116,7 @@ func functional(m Module, p []*autograd.Var) Module {
 	case Reparameterizable:
 		return l.WithParameters(slices.Clone(p))
 	}
-	tensor.Panicf(tensor.ErrArgument, "Functional", "unknown module type %T; it can implement layers.Reparameterizable", m)
+	panicf(tensor.ErrArgument, "Functional", "unknown module type %T; it can implement layers.Reparameterizable", m)
 	return nil
 }
 

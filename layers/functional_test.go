@@ -199,16 +199,16 @@ func TestFunctionalReparameterizable(t *testing.T) {
 func TestFunctionalPanics(t *testing.T) {
 	r := rand.New(rand.NewPCG(65, 0))
 	lin := layers.NewLinear(r, 2, 3)
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: Functional: bad argument 1 parameters for a *layers.Linear with 2",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: Functional: bad argument 1 parameters for a *layers.Linear with 2",
 		func() { layers.Functional(lin, layers.Vars(lin)[:1]) })
-	requirePanicsWith(t, tensor.ErrShape, "tensor: Functional: shape mismatch parameter 0 (weight) is (2,3), want (3,2)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: Functional: shape mismatch parameter 0 (weight) is (2,3), want (3,2)",
 		func() {
 			layers.Functional(lin, []*autograd.Var{autograd.Param(tensor.Zeros(2, 3)), lin.Bias})
 		})
-	requirePanicsWith(t, tensor.ErrShape, "tensor: Functional: shape mismatch parameter 1 (bias) is nil, want (3)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: Functional: shape mismatch parameter 1 (bias) is nil, want (3)",
 		func() { layers.Functional(lin, []*autograd.Var{lin.Weight, nil}) })
 	op := &opaque{W: autograd.Param(tensor.Full(2, 1))}
 	requirePanicsWith(t, tensor.ErrArgument,
-		"tensor: Functional: bad argument unknown module type *layers_test.opaque; it can implement layers.Reparameterizable",
+		"layers: Functional: bad argument unknown module type *layers_test.opaque; it can implement layers.Reparameterizable",
 		func() { layers.Functional(layers.NewSequential(layers.ReLU{}, op), layers.Vars(op)) })
 }

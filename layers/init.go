@@ -28,7 +28,7 @@ import (
 func fans(op string, w *tensor.Tensor) (fanIn, fanOut int) {
 	shape := w.Shape()
 	if len(shape) < 2 || w.Len() == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "weight %s needs at least 2 non-empty dimensions", tensor.FormatShape(shape))
+		panicf(tensor.ErrArgument, op, "weight %s needs at least 2 non-empty dimensions", tensor.FormatShape(shape))
 	}
 	receptive := 1
 	for _, k := range shape[2:] {
@@ -44,7 +44,7 @@ func fans(op string, w *tensor.Tensor) (fanIn, fanOut int) {
 // It panics with tensor.ErrArgument if std is negative.
 func InitNormal(r *rand.Rand, t *tensor.Tensor, std float64) {
 	if std < 0 {
-		tensor.Panicf(tensor.ErrArgument, "InitNormal", "negative standard deviation %g", std)
+		panicf(tensor.ErrArgument, "InitNormal", "negative standard deviation %g", std)
 	}
 	fillNormal(r, t, std)
 }
@@ -114,7 +114,7 @@ func InitXavierNormal(r *rand.Rand, t *tensor.Tensor, gain float64) {
 // It panics with tensor.ErrArgument if t has fewer than 2 dimensions.
 func InitOrthogonal(r *rand.Rand, t *tensor.Tensor, gain float64) {
 	if t.Dims() < 2 || t.Len() == 0 {
-		tensor.Panicf(tensor.ErrArgument, "InitOrthogonal", "weight %s needs at least 2 non-empty dimensions", tensor.FormatShape(t.Shape()))
+		panicf(tensor.ErrArgument, "InitOrthogonal", "weight %s needs at least 2 non-empty dimensions", tensor.FormatShape(t.Shape()))
 	}
 	rows := t.Dim(0)
 	cols := t.Len() / rows
@@ -252,7 +252,7 @@ func WithoutBias() Option { return func(c *config) { c.noBias = true } }
 // With WithInit the weight comes from the given scheme and the bias is 0.
 func newWeightAndBias(op string, r *rand.Rand, opts []Option, weightShape []int, biasLen int) (weight, bias *autograd.Var) {
 	if r == nil {
-		tensor.Panicf(tensor.ErrArgument, op, "nil *rand.Rand")
+		panicf(tensor.ErrArgument, op, "nil *rand.Rand")
 	}
 	var c config
 	for _, opt := range opts {
@@ -279,7 +279,7 @@ func newWeightAndBias(op string, r *rand.Rand, opts []Option, weightShape []int,
 // argument, unless size is at least 1.
 func requirePositive(op, name string, size int) {
 	if size < 1 {
-		tensor.Panicf(tensor.ErrArgument, op, "%s %d: must be positive", name, size)
+		panicf(tensor.ErrArgument, op, "%s %d: must be positive", name, size)
 	}
 }
 

@@ -279,7 +279,7 @@ func TestBatchNormTrainingNormalises(t *testing.T) {
 			y := forward(bn, tc.x)
 			require.Equal(t, tc.x.Shape(), y.Shape())
 			mean := tensor.MeanKeep(y, tc.axes...)
-			variance := tensor.VarKeep(y, tc.axes...)
+			variance := tensor.VarianceKeep(y, tc.axes...)
 			for f := range tc.x.Dim(1) {
 				assert.InDelta(t, 0, mean.Data()[f], 1e-12, "mean of feature %d", f)
 				assert.InDelta(t, 1, variance.Data()[f], 1e-3, "variance of feature %d", f)
@@ -372,7 +372,7 @@ func TestLayerNormNormalisesEachSample(t *testing.T) {
 	ln := layers.NewLayerNorm(2, 3, 3)
 	y := forward(ln, tensor.AddScalar(tensor.Scale(tensor.RandN(r, 4, 2, 3, 3), 3), 5))
 	mean := tensor.Mean(y, 1, 2, 3)
-	variance := tensor.Var(y, 1, 2, 3)
+	variance := tensor.Variance(y, 1, 2, 3)
 	for n := range 4 {
 		assert.InDelta(t, 0, mean.Data()[n], 1e-12)
 		assert.InDelta(t, 1, variance.Data()[n], 1e-4)
@@ -581,21 +581,21 @@ func TestConstructorPanics(t *testing.T) {
 		f       func()
 		message string
 	}{
-		{"Linear in 0", func() { layers.NewLinear(r, 0, 4) }, "tensor: NewLinear: bad argument in 0: must be positive"},
-		{"Linear out −1", func() { layers.NewLinear(r, 3, -1) }, "tensor: NewLinear: bad argument out -1: must be positive"},
-		{"Linear nil rand", func() { layers.NewLinear(nil, 3, 4) }, "tensor: NewLinear: bad argument nil *rand.Rand"},
-		{"Conv2D stride 0", func() { layers.NewConv2D(r, 1, 8, 4, 0, 1) }, "tensor: NewConv2D: bad argument stride 0: must be positive"},
-		{"Conv2D padding −1", func() { layers.NewConv2D(r, 1, 8, 4, 2, -1) }, "tensor: NewConv2D: bad argument padding -1: must not be negative"},
-		{"ConvTranspose2D kernel 0", func() { layers.NewConvTranspose2D(r, 8, 1, 0, 2, 1) }, "tensor: NewConvTranspose2D: bad argument kernel 0: must be positive"},
-		{"BatchNorm 0 features", func() { layers.NewBatchNorm(0) }, "tensor: NewBatchNorm: bad argument features 0: must be positive"},
-		{"LayerNorm empty", func() { layers.NewLayerNorm() }, "tensor: NewLayerNorm: bad argument empty normalised shape"},
-		{"LayerNorm size 0", func() { layers.NewLayerNorm(3, 0) }, "tensor: NewLayerNorm: bad argument dimension 0: must be positive"},
-		{"Maxout 0 pieces", func() { layers.NewMaxout(r, 3, 2, 0) }, "tensor: NewMaxout: bad argument pieces 0: must be positive"},
-		{"Reshape size 0", func() { layers.NewReshape(2, 0) }, "tensor: NewReshape: bad argument dimension 0: must be positive"},
-		{"Upsample scale 0", func() { layers.NewUpsample(0) }, "tensor: NewUpsample: bad argument scale 0: must be positive"},
-		{"InitKaimingUniform 1-D", func() { layers.InitKaimingUniform(r, tensor.Zeros(5), 0) }, "tensor: InitKaimingUniform: bad argument weight (5) needs at least 2 non-empty dimensions"},
-		{"InitOrthogonal 1-D", func() { layers.InitOrthogonal(r, tensor.Zeros(5), 1) }, "tensor: InitOrthogonal: bad argument weight (5) needs at least 2 non-empty dimensions"},
-		{"InitNormal negative std", func() { layers.InitNormal(r, tensor.Zeros(2, 2), -1) }, "tensor: InitNormal: bad argument negative standard deviation -1"},
+		{"Linear in 0", func() { layers.NewLinear(r, 0, 4) }, "layers: NewLinear: bad argument in 0: must be positive"},
+		{"Linear out −1", func() { layers.NewLinear(r, 3, -1) }, "layers: NewLinear: bad argument out -1: must be positive"},
+		{"Linear nil rand", func() { layers.NewLinear(nil, 3, 4) }, "layers: NewLinear: bad argument nil *rand.Rand"},
+		{"Conv2D stride 0", func() { layers.NewConv2D(r, 1, 8, 4, 0, 1) }, "layers: NewConv2D: bad argument stride 0: must be positive"},
+		{"Conv2D padding −1", func() { layers.NewConv2D(r, 1, 8, 4, 2, -1) }, "layers: NewConv2D: bad argument padding -1: must not be negative"},
+		{"ConvTranspose2D kernel 0", func() { layers.NewConvTranspose2D(r, 8, 1, 0, 2, 1) }, "layers: NewConvTranspose2D: bad argument kernel 0: must be positive"},
+		{"BatchNorm 0 features", func() { layers.NewBatchNorm(0) }, "layers: NewBatchNorm: bad argument features 0: must be positive"},
+		{"LayerNorm empty", func() { layers.NewLayerNorm() }, "layers: NewLayerNorm: bad argument empty normalised shape"},
+		{"LayerNorm size 0", func() { layers.NewLayerNorm(3, 0) }, "layers: NewLayerNorm: bad argument dimension 0: must be positive"},
+		{"Maxout 0 pieces", func() { layers.NewMaxout(r, 3, 2, 0) }, "layers: NewMaxout: bad argument pieces 0: must be positive"},
+		{"Reshape size 0", func() { layers.NewReshape(2, 0) }, "layers: NewReshape: bad argument dimension 0: must be positive"},
+		{"Upsample scale 0", func() { layers.NewUpsample(0) }, "layers: NewUpsample: bad argument scale 0: must be positive"},
+		{"InitKaimingUniform 1-D", func() { layers.InitKaimingUniform(r, tensor.Zeros(5), 0) }, "layers: InitKaimingUniform: bad argument weight (5) needs at least 2 non-empty dimensions"},
+		{"InitOrthogonal 1-D", func() { layers.InitOrthogonal(r, tensor.Zeros(5), 1) }, "layers: InitOrthogonal: bad argument weight (5) needs at least 2 non-empty dimensions"},
+		{"InitNormal negative std", func() { layers.InitNormal(r, tensor.Zeros(2, 2), -1) }, "layers: InitNormal: bad argument negative standard deviation -1"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) { requirePanicsWith(t, tensor.ErrArgument, tc.message, tc.f) })
@@ -610,26 +610,26 @@ func TestForwardShapePanics(t *testing.T) {
 		x       []int
 		message string
 	}{
-		{"Linear features", layers.NewLinear(r, 2, 4), []int{8, 3}, "tensor: Linear: shape mismatch input (8,3) for weight (4,2)"},
-		{"Linear 3-D input", layers.NewLinear(r, 2, 4), []int{8, 1, 2}, "tensor: Linear: shape mismatch input (8,1,2) for weight (4,2)"},
-		{"Maxout features", layers.NewMaxout(r, 2, 3, 5), []int{8, 3}, "tensor: Maxout: shape mismatch input (8,3) for weight (15,2)"},
+		{"Linear features", layers.NewLinear(r, 2, 4), []int{8, 3}, "layers: Linear: shape mismatch input (8,3) for weight (4,2)"},
+		{"Linear 3-D input", layers.NewLinear(r, 2, 4), []int{8, 1, 2}, "layers: Linear: shape mismatch input (8,1,2) for weight (4,2)"},
+		{"Maxout features", layers.NewMaxout(r, 2, 3, 5), []int{8, 3}, "layers: Maxout: shape mismatch input (8,3) for weight (15,2)"},
 		{"Conv2D channels", layers.NewConv2D(r, 1, 8, 4, 2, 1), []int{2, 3, 28, 28},
-			"tensor: Conv2D: shape mismatch input (2,3,28,28) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
+			"layers: Conv2D: shape mismatch input (2,3,28,28) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
 		{"Conv2D too small", layers.NewConv2D(r, 1, 8, 4, 2, 1), []int{2, 1, 1, 5},
-			"tensor: Conv2D: shape mismatch input (2,1,1,5) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
+			"layers: Conv2D: shape mismatch input (2,1,1,5) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
 		{"Conv2D not an image", layers.NewConv2D(r, 1, 8, 4, 2, 1), []int{2, 784},
-			"tensor: Conv2D: shape mismatch input (2,784) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
+			"layers: Conv2D: shape mismatch input (2,784) for weight (8,1,4,4) with kernel 4x4 stride 2x2 padding 1x1"},
 		{"ConvTranspose2D channels", layers.NewConvTranspose2D(r, 8, 1, 4, 2, 1), []int{2, 3, 7, 7},
-			"tensor: ConvTranspose2D: shape mismatch input (2,3,7,7) for weight (8,1,4,4)"},
+			"layers: ConvTranspose2D: shape mismatch input (2,3,7,7) for weight (8,1,4,4)"},
 		{"ConvTranspose2D empty output", layers.NewConvTranspose2D(r, 1, 1, 1, 1, 1), []int{1, 1, 1, 1},
-			"tensor: ConvTranspose2D: shape mismatch input (1,1,1,1) with kernel 1x1 stride 1x1 padding 1x1 gives an empty output"},
-		{"BatchNorm features", layers.NewBatchNorm(3), []int{4, 2}, "tensor: BatchNorm: shape mismatch input (4,2) for 3 features; want (N,3) or (N,3,H,W)"},
-		{"BatchNorm 3-D", layers.NewBatchNorm(3), []int{4, 3, 5}, "tensor: BatchNorm: shape mismatch input (4,3,5) for 3 features; want (N,3) or (N,3,H,W)"},
+			"layers: ConvTranspose2D: shape mismatch input (1,1,1,1) with kernel 1x1 stride 1x1 padding 1x1 gives an empty output"},
+		{"BatchNorm features", layers.NewBatchNorm(3), []int{4, 2}, "layers: BatchNorm: shape mismatch input (4,2) for 3 features; want (N,3) or (N,3,H,W)"},
+		{"BatchNorm 3-D", layers.NewBatchNorm(3), []int{4, 3, 5}, "layers: BatchNorm: shape mismatch input (4,3,5) for 3 features; want (N,3) or (N,3,H,W)"},
 		{"BatchNorm one value per feature", layers.NewBatchNorm(3), []int{1, 3},
-			"tensor: BatchNorm: shape mismatch input (1,3) has one value per feature; training needs at least 2"},
-		{"LayerNorm trailing shape", layers.NewLayerNorm(4), []int{2, 3}, "tensor: LayerNorm: shape mismatch input (2,3) does not end with (4)"},
-		{"Reshape count", layers.NewReshape(3, 3), []int{8, 10}, "tensor: Reshape: shape mismatch input (8,10) to per-sample (3,3)"},
-		{"Upsample not an image", layers.NewUpsample(2), []int{2, 3}, "tensor: Upsample: shape mismatch input (2,3) is not (N,C,H,W)"},
+			"layers: BatchNorm: shape mismatch input (1,3) has one value per feature; training needs at least 2"},
+		{"LayerNorm trailing shape", layers.NewLayerNorm(4), []int{2, 3}, "layers: LayerNorm: shape mismatch input (2,3) does not end with (4)"},
+		{"Reshape count", layers.NewReshape(3, 3), []int{8, 10}, "layers: Reshape: shape mismatch input (8,10) to per-sample (3,3)"},
+		{"Upsample not an image", layers.NewUpsample(2), []int{2, 3}, "layers: Upsample: shape mismatch input (2,3) is not (N,C,H,W)"},
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {

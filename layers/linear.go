@@ -50,6 +50,6 @@ func (l *Linear) affine(x *autograd.Var) *autograd.Var {
 func (l *Linear) checkInput(op string, x *autograd.Var) {
 	xs, ws := x.Value.Shape(), l.Weight.Value.Shape()
 	if len(xs) != 2 || xs[1] != ws[1] {
-		tensor.Panicf(tensor.ErrShape, op, "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ws))
+		panicf(tensor.ErrShape, op, "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ws))
 	}
 }

@@ -53,10 +53,10 @@ func NewMinibatchStdDev() *MinibatchStdDev { return &MinibatchStdDev{Eps: 1e-8} 
 func (l *MinibatchStdDev) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	if len(xs) != 2 && len(xs) != 4 {
-		tensor.Panicf(tensor.ErrShape, "MinibatchStdDev", "input %s; want (N,F) or (N,C,H,W)", tensor.FormatShape(xs))
+		panicf(tensor.ErrShape, "MinibatchStdDev", "input %s; want (N,F) or (N,C,H,W)", tensor.FormatShape(xs))
 	}
 	if l.GroupSize < 0 {
-		tensor.Panicf(tensor.ErrArgument, "MinibatchStdDev", "group size %d", l.GroupSize)
+		panicf(tensor.ErrArgument, "MinibatchStdDev", "group size %d", l.GroupSize)
 	}
 	n := xs[0]
 	g := n
@@ -64,7 +64,7 @@ func (l *MinibatchStdDev) Forward(x *autograd.Var) *autograd.Var {
 		g = l.GroupSize
 	}
 	if n%g != 0 {
-		tensor.Panicf(tensor.ErrShape, "MinibatchStdDev", "input %s: batch %d is not a multiple of the group size %d", tensor.FormatShape(xs), n, g)
+		panicf(tensor.ErrShape, "MinibatchStdDev", "input %s: batch %d is not a multiple of the group size %d", tensor.FormatShape(xs), n, g)
 	}
 	m := n / g
 	grouped := autograd.Reshape(x, append([]int{g, m}, xs[1:]...)...) // (G, M, F...)
@@ -130,7 +130,7 @@ func NewMinibatchDiscrimination(r *rand.Rand, in, kernels, dims int) *MinibatchD
 	requirePositive(op, "kernels", kernels)
 	requirePositive(op, "dims", dims)
 	if r == nil {
-		tensor.Panicf(tensor.ErrArgument, op, "nil *rand.Rand")
+		panicf(tensor.ErrArgument, op, "nil *rand.Rand")
 	}
 	t := tensor.Zeros(in, kernels, dims)
 	InitNormal(r, t, 0.05)
@@ -142,7 +142,7 @@ func NewMinibatchDiscrimination(r *rand.Rand, in, kernels, dims int) *MinibatchD
 func (l *MinibatchDiscrimination) Forward(x *autograd.Var) *autograd.Var {
 	xs, ts := x.Value.Shape(), l.Weight.Value.Shape()
 	if len(xs) != 2 || xs[1] != ts[0] {
-		tensor.Panicf(tensor.ErrShape, "MinibatchDiscrimination", "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ts))
+		panicf(tensor.ErrShape, "MinibatchDiscrimination", "input %s for weight %s", tensor.FormatShape(xs), tensor.FormatShape(ts))
 	}
 	n, b, k := xs[0], ts[1], ts[2]
 	m := autograd.MatMul(x, autograd.Reshape(l.Weight, ts[0], b*k)) // (N, B·K)

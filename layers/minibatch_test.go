@@ -133,7 +133,7 @@ func TestMinibatchDiscriminationInit(t *testing.T) {
 	l := layers.NewMinibatchDiscrimination(rand.New(rand.NewPCG(43, 0)), 20, layers.MinibatchKernels, layers.MinibatchKernelDims)
 	require.Equal(t, []int{20, 100, 5}, l.Weight.Shape())
 	assert.Equal(t, []string{"weight"}, names(l))
-	std := math.Sqrt(tensor.Var(l.Weight.Value).Item())
+	std := math.Sqrt(tensor.Variance(l.Weight.Value).Item())
 	assert.InDelta(t, 0.05, std, 0.002, "T ~ N(0, 0.05²)")
 }
 
@@ -148,16 +148,16 @@ func TestMinibatchPanics(t *testing.T) {
 	r := rand.New(rand.NewPCG(45, 0))
 	sd := layers.NewMinibatchStdDev()
 	sd.GroupSize = 3
-	requirePanicsWith(t, tensor.ErrShape, "tensor: MinibatchStdDev: shape mismatch input (4,2): batch 4 is not a multiple of the group size 3",
+	requirePanicsWith(t, tensor.ErrShape, "layers: MinibatchStdDev: shape mismatch input (4,2): batch 4 is not a multiple of the group size 3",
 		func() { forward(sd, tensor.Zeros(4, 2)) })
-	requirePanicsWith(t, tensor.ErrShape, "tensor: MinibatchStdDev: shape mismatch input (4,2,3); want (N,F) or (N,C,H,W)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: MinibatchStdDev: shape mismatch input (4,2,3); want (N,F) or (N,C,H,W)",
 		func() { forward(sd, tensor.Zeros(4, 2, 3)) })
 	sd.GroupSize = -1
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: MinibatchStdDev: bad argument group size -1",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: MinibatchStdDev: bad argument group size -1",
 		func() { forward(sd, tensor.Zeros(4, 2)) })
 	md := layers.NewMinibatchDiscrimination(r, 3, 4, 2)
-	requirePanicsWith(t, tensor.ErrShape, "tensor: MinibatchDiscrimination: shape mismatch input (2,2) for weight (3,4,2)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: MinibatchDiscrimination: shape mismatch input (2,2) for weight (3,4,2)",
 		func() { forward(md, tensor.Zeros(2, 2)) })
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: NewMinibatchDiscrimination: bad argument kernels 0: must be positive",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: NewMinibatchDiscrimination: bad argument kernels 0: must be positive",
 		func() { layers.NewMinibatchDiscrimination(r, 3, 0, 2) })
 }

@@ -95,12 +95,12 @@ func (b *BatchNorm) layout(x *autograd.Var) (paramShape []int, n int) {
 	case len(xs) == 4 && xs[1] == features:
 		paramShape = []int{1, features, 1, 1}
 	default:
-		tensor.Panicf(tensor.ErrShape, "BatchNorm", "input %s for %d features; want (N,%d) or (N,%d,H,W)",
+		panicf(tensor.ErrShape, "BatchNorm", "input %s for %d features; want (N,%d) or (N,%d,H,W)",
 			tensor.FormatShape(xs), features, features, features)
 	}
 	n = x.Value.Len() / features
 	if !b.eval && n < 2 {
-		tensor.Panicf(tensor.ErrShape, "BatchNorm", "input %s has one value per feature; training needs at least 2", tensor.FormatShape(xs))
+		panicf(tensor.ErrShape, "BatchNorm", "input %s has one value per feature; training needs at least 2", tensor.FormatShape(xs))
 	}
 	return paramShape, n
 }
@@ -158,7 +158,7 @@ type LayerNorm struct {
 // tensor.ErrArgument if the shape is empty or has a size below 1.
 func NewLayerNorm(shape ...int) *LayerNorm {
 	if len(shape) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "NewLayerNorm", "empty normalised shape")
+		panicf(tensor.ErrArgument, "NewLayerNorm", "empty normalised shape")
 	}
 	for _, d := range shape {
 		requirePositive("NewLayerNorm", "dimension", d)
@@ -177,7 +177,7 @@ func (l *LayerNorm) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	k := len(l.Shape)
 	if len(xs) < k || !slices.Equal(xs[len(xs)-k:], l.Shape) {
-		tensor.Panicf(tensor.ErrShape, "LayerNorm", "input %s does not end with %s", tensor.FormatShape(xs), tensor.FormatShape(l.Shape))
+		panicf(tensor.ErrShape, "LayerNorm", "input %s does not end with %s", tensor.FormatShape(xs), tensor.FormatShape(l.Shape))
 	}
 	axes := make([]int, k)
 	for i := range axes {

@@ -65,7 +65,7 @@ type SpectralNorm struct {
 // module or a nil r.
 func NewSpectralNorm(r *rand.Rand, layer Module) *SpectralNorm {
 	if r == nil {
-		tensor.Panicf(tensor.ErrArgument, "NewSpectralNorm", "nil *rand.Rand")
+		panicf(tensor.ErrArgument, "NewSpectralNorm", "nil *rand.Rand")
 	}
 	w := weightOf("NewSpectralNorm", layer)
 	h, cols := matrixSize(layer, w.Value)
@@ -167,7 +167,7 @@ func normaliseInPlace(x []float64, eps float64) {
 // dimensions.
 func LargestSingularValue(m *tensor.Tensor) float64 {
 	if m.Dims() < 2 {
-		tensor.Panicf(tensor.ErrArgument, "LargestSingularValue", "tensor %s is not a matrix", tensor.FormatShape(m.Shape()))
+		panicf(tensor.ErrArgument, "LargestSingularValue", "tensor %s is not a matrix", tensor.FormatShape(m.Shape()))
 	}
 	mat := tensor.Reshape(m, m.Dim(0), -1)
 	var gram *tensor.Tensor
@@ -193,7 +193,7 @@ func weightOf(op string, layer Module) *autograd.Var {
 	case *ConvTranspose2D:
 		return l.Weight
 	}
-	tensor.Panicf(tensor.ErrArgument, op, "cannot normalise a %T; want *Linear, *Conv2D or *ConvTranspose2D", layer)
+	panicf(tensor.ErrArgument, op, "cannot normalise a %T; want *Linear, *Conv2D or *ConvTranspose2D", layer)
 	return nil
 }
 
@@ -228,7 +228,7 @@ func matrixView(layer Module, w *tensor.Tensor) *tensor.Tensor {
 func outerLikeWeight(layer Module, w, u, v *tensor.Tensor) *tensor.Tensor {
 	h, cols := matrixSize(layer, w)
 	if u.Len() != h || v.Len() != cols {
-		tensor.Panicf(tensor.ErrShape, "SpectralNorm", "u %s and v %s for a weight %s viewed as (%d,%d)",
+		panicf(tensor.ErrShape, "SpectralNorm", "u %s and v %s for a weight %s viewed as (%d,%d)",
 			tensor.FormatShape(u.Shape()), tensor.FormatShape(v.Shape()), tensor.FormatShape(w.Shape()), h, cols)
 	}
 	outer := tensor.MatMul(tensor.Reshape(u, h, 1), tensor.Reshape(v, 1, cols)) // (h, w)
@@ -250,6 +250,6 @@ func withWeight(layer Module, w *autograd.Var) Module {
 	case *ConvTranspose2D:
 		return &ConvTranspose2D{Weight: w, Bias: l.Bias, Geom: l.Geom}
 	}
-	tensor.Panicf(tensor.ErrArgument, "SpectralNorm", "cannot normalise a %T", layer)
+	panicf(tensor.ErrArgument, "SpectralNorm", "cannot normalise a %T", layer)
 	return nil
 }

@@ -203,13 +203,13 @@ func TestSpectralNormNamesAndBuffers(t *testing.T) {
 func TestSpectralNormPanics(t *testing.T) {
 	r := rand.New(rand.NewPCG(24, 0))
 	requirePanicsWith(t, tensor.ErrArgument,
-		"tensor: NewSpectralNorm: bad argument cannot normalise a layers.ReLU; want *Linear, *Conv2D or *ConvTranspose2D",
+		"layers: NewSpectralNorm: bad argument cannot normalise a layers.ReLU; want *Linear, *Conv2D or *ConvTranspose2D",
 		func() { layers.NewSpectralNorm(r, layers.ReLU{}) })
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: NewSpectralNorm: bad argument nil *rand.Rand",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: NewSpectralNorm: bad argument nil *rand.Rand",
 		func() { layers.NewSpectralNorm(nil, layers.NewLinear(r, 2, 2)) })
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: LargestSingularValue: bad argument tensor (3) is not a matrix",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: LargestSingularValue: bad argument tensor (3) is not a matrix",
 		func() { layers.LargestSingularValue(tensor.Zeros(3)) })
 	sn := layers.NewSpectralNorm(r, layers.NewLinear(r, 2, 3))
-	requirePanicsWith(t, tensor.ErrShape, "tensor: Linear: shape mismatch input (1,3) for weight (3,2)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: Linear: shape mismatch input (1,3) for weight (3,2)",
 		func() { sn.Forward(autograd.Const(tensor.Zeros(1, 3))) })
 }

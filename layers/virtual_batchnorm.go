@@ -71,7 +71,7 @@ func (v *VirtualBatchNorm) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	features := v.Weight.Value.Len()
 	if (len(xs) != 2 && len(xs) != 4) || xs[1] != features {
-		tensor.Panicf(tensor.ErrShape, "VirtualBatchNorm", "input %s for %d features; want (N,%d) or (N,%d,H,W)",
+		panicf(tensor.ErrShape, "VirtualBatchNorm", "input %s for %d features; want (N,%d) or (N,%d,H,W)",
 			tensor.FormatShape(xs), features, features, features)
 	}
 	paramShape := []int{1, features}
@@ -88,10 +88,10 @@ func (v *VirtualBatchNorm) Forward(x *autograd.Var) *autograd.Var {
 		v.refMean, v.refMeanSq, v.refSize = mean, meanSq, xs[0]
 	} else {
 		if v.refMean == nil {
-			tensor.Panicf(tensor.ErrArgument, "VirtualBatchNorm", "no reference batch: run layers.ReferenceForward first")
+			panicf(tensor.ErrArgument, "VirtualBatchNorm", "no reference batch: run layers.ReferenceForward first")
 		}
 		if !tensor.SameShape(v.refMean.Value, tensor.Zeros(paramShape...)) {
-			tensor.Panicf(tensor.ErrShape, "VirtualBatchNorm", "input %s after a reference batch of statistics %s",
+			panicf(tensor.ErrShape, "VirtualBatchNorm", "input %s after a reference batch of statistics %s",
 				tensor.FormatShape(xs), tensor.FormatShape(v.refMean.Value.Shape()))
 		}
 		own, ownSq := x, squared // (N, F): a sample's statistics are its values

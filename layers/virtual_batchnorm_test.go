@@ -77,7 +77,7 @@ func TestReferenceForwardThroughSequential(t *testing.T) {
 	net := layers.NewSequential(lin, v, layers.ReLU{})
 	ref := tensor.RandN(r, 6, 2)
 	requirePanicsWith(t, tensor.ErrArgument,
-		"tensor: VirtualBatchNorm: bad argument no reference batch: run layers.ReferenceForward first",
+		"layers: VirtualBatchNorm: bad argument no reference batch: run layers.ReferenceForward first",
 		func() { forward(net, ref) })
 	autograd.NoGrad(func() { layers.ReferenceForward(net, autograd.Const(ref)) })
 	mean, _, size := v.ReferenceStatistics()
@@ -122,11 +122,11 @@ func TestGradCheckVirtualBatchNorm(t *testing.T) {
 
 func TestVirtualBatchNormPanics(t *testing.T) {
 	v := layers.NewVirtualBatchNorm(3)
-	requirePanicsWith(t, tensor.ErrShape, "tensor: VirtualBatchNorm: shape mismatch input (2,4) for 3 features; want (N,3) or (N,3,H,W)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: VirtualBatchNorm: shape mismatch input (2,4) for 3 features; want (N,3) or (N,3,H,W)",
 		func() { forward(v, tensor.Zeros(2, 4)) })
 	layers.ReferenceForward(v, autograd.Const(tensor.RandN(rand.New(rand.NewPCG(53, 0)), 4, 3)))
-	requirePanicsWith(t, tensor.ErrShape, "tensor: VirtualBatchNorm: shape mismatch input (2,3,2,2) after a reference batch of statistics (1,3)",
+	requirePanicsWith(t, tensor.ErrShape, "layers: VirtualBatchNorm: shape mismatch input (2,3,2,2) after a reference batch of statistics (1,3)",
 		func() { forward(v, tensor.Zeros(2, 3, 2, 2)) })
-	requirePanicsWith(t, tensor.ErrArgument, "tensor: NewVirtualBatchNorm: bad argument features 0: must be positive",
+	requirePanicsWith(t, tensor.ErrArgument, "layers: NewVirtualBatchNorm: bad argument features 0: must be positive",
 		func() { layers.NewVirtualBatchNorm(0) })
 }

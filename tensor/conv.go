@@ -52,17 +52,17 @@ func (g ConvGeom) OutSize(h, w int) (oh, ow int) {
 func (g ConvGeom) outSize(op string, input []int) (oh, ow int) {
 	h, w := input[len(input)-2], input[len(input)-1]
 	if g.KH < 1 || g.KW < 1 || g.SH < 1 || g.SW < 1 || g.PH < 0 || g.PW < 0 {
-		Panicf(ErrArgument, op, "%v on input %s: kernel and stride must be positive, padding non-negative",
+		panicf(ErrArgument, op, "%v on input %s: kernel and stride must be positive, padding non-negative",
 			g, FormatShape(input))
 	}
 	if h < 1 || w < 1 {
-		Panicf(ErrArgument, op, "%v on input %s: image height and width must be positive", g, FormatShape(input))
+		panicf(ErrArgument, op, "%v on input %s: image height and width must be positive", g, FormatShape(input))
 	}
 	// Check the numerators before dividing: Go's division truncates toward
 	// zero, so a negative numerator would not give a negative size.
 	nh, nw := h+2*g.PH-g.KH, w+2*g.PW-g.KW
 	if nh < 0 || nw < 0 {
-		Panicf(ErrArgument, op, "%v on input %s leaves no output", g, FormatShape(input))
+		panicf(ErrArgument, op, "%v on input %s leaves no output", g, FormatShape(input))
 	}
 	return nh/g.SH + 1, nw/g.SW + 1
 }
@@ -71,7 +71,7 @@ func (g ConvGeom) outSize(op string, input []int) (oh, ow int) {
 // with ErrShape if x is not 4-D.
 func imageDims(op string, x *Tensor) (n, c, h, w int) {
 	if len(x.shape) != 4 {
-		Panicf(ErrShape, op, "input %s is not (N,C,H,W)", FormatShape(x.shape))
+		panicf(ErrShape, op, "input %s is not (N,C,H,W)", FormatShape(x.shape))
 	}
 	return x.shape[0], x.shape[1], x.shape[2], x.shape[3]
 }
@@ -164,7 +164,7 @@ func Col2Im(cols *Tensor, n, c, h, w int, g ConvGeom) *Tensor {
 	oh, ow := g.outSize("Col2Im", image)
 	rows, plane := c*g.KH*g.KW, oh*ow
 	if n < 0 || c < 0 || !shapesEqual(cols.shape, []int{n, rows, plane}) {
-		Panicf(ErrShape, "Col2Im", "cols %s for image %s with %v; want %s",
+		panicf(ErrShape, "Col2Im", "cols %s for image %s with %v; want %s",
 			FormatShape(cols.shape), FormatShape(image), g, FormatShape([]int{n, rows, plane}))
 	}
 	x := Zeros(n, c, h, w)
@@ -209,7 +209,7 @@ func scatterAddStrided(dst, src []float64, stride int) {
 func UpsampleNearest(x *Tensor, s int) *Tensor {
 	n, c, h, w := imageDims("UpsampleNearest", x)
 	if s < 1 {
-		Panicf(ErrArgument, "UpsampleNearest", "scale %d for input %s", s, FormatShape(x.shape))
+		panicf(ErrArgument, "UpsampleNearest", "scale %d for input %s", s, FormatShape(x.shape))
 	}
 	ws := w * s // width of an output row
 	out := Zeros(n, c, h*s, ws)
@@ -258,10 +258,10 @@ func AvgPool2D(x *Tensor, s int) *Tensor {
 func sumPool(op string, x *Tensor, s int) *Tensor {
 	n, c, h, w := imageDims(op, x)
 	if s < 1 {
-		Panicf(ErrArgument, op, "block size %d for input %s", s, FormatShape(x.shape))
+		panicf(ErrArgument, op, "block size %d for input %s", s, FormatShape(x.shape))
 	}
 	if h%s != 0 || w%s != 0 {
-		Panicf(ErrShape, op, "input %s is not divisible into %dx%d blocks", FormatShape(x.shape), s, s)
+		panicf(ErrShape, op, "input %s is not divisible into %dx%d blocks", FormatShape(x.shape), s, s)
 	}
 	oh, ow := h/s, w/s
 	out := Zeros(n, c, oh, ow)
@@ -321,7 +321,7 @@ func (d convDims) cols() int { return d.n * d.oh * d.ow }
 // the given number of input channels.
 func checkKernel(op string, w *Tensor, c int, g ConvGeom, input []int) {
 	if len(w.shape) != 4 || w.shape[1] != c || w.shape[2] != g.KH || w.shape[3] != g.KW {
-		Panicf(ErrShape, op, "weight %s for input %s with %v; want (O,%d,%d,%d)",
+		panicf(ErrShape, op, "weight %s for input %s with %v; want (O,%d,%d,%d)",
 			FormatShape(w.shape), FormatShape(input), g, c, g.KH, g.KW)
 	}
 }
@@ -379,13 +379,13 @@ func Conv2D(x, w *Tensor, g ConvGeom) *Tensor {
 func ConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
 	n, o, oh, ow := imageDims("ConvTranspose2D", y)
 	if len(w.shape) != 4 || w.shape[0] != o || w.shape[2] != g.KH || w.shape[3] != g.KW {
-		Panicf(ErrShape, "ConvTranspose2D", "weight %s for input %s with %v; want (%d,C,%d,%d)",
+		panicf(ErrShape, "ConvTranspose2D", "weight %s for input %s with %v; want (%d,C,%d,%d)",
 			FormatShape(w.shape), FormatShape(y.shape), g, o, g.KH, g.KW)
 	}
 	c := w.shape[1]
 	image := []int{n, c, h, wd}
 	if eh, ew := g.outSize("ConvTranspose2D", image); eh != oh || ew != ow {
-		Panicf(ErrShape, "ConvTranspose2D", "input %s for image %s with %v; want (%d,%d,%d,%d)",
+		panicf(ErrShape, "ConvTranspose2D", "input %s for image %s with %v; want (%d,%d,%d,%d)",
 			FormatShape(y.shape), FormatShape(image), g, n, o, eh, ew)
 	}
 	d := convDims{n: n, c: c, h: h, w: wd, o: o, oh: oh, ow: ow}
@@ -420,7 +420,7 @@ func Conv2DWeightGrad(x, y *Tensor, g ConvGeom) *Tensor {
 	n, c, h, wd := imageDims("Conv2DWeightGrad", x)
 	oh, ow := g.outSize("Conv2DWeightGrad", x.shape)
 	if len(y.shape) != 4 || y.shape[0] != n || y.shape[2] != oh || y.shape[3] != ow {
-		Panicf(ErrShape, "Conv2DWeightGrad", "output %s for input %s with %v; want (%d,O,%d,%d)",
+		panicf(ErrShape, "Conv2DWeightGrad", "output %s for input %s with %v; want (%d,O,%d,%d)",
 			FormatShape(y.shape), FormatShape(x.shape), g, n, oh, ow)
 	}
 	d := convDims{n: n, c: c, h: h, w: wd, o: y.shape[1], oh: oh, ow: ow}

@@ -27,7 +27,7 @@ func BroadcastShapes(op string, a, b []int) []int {
 		case da == 1:
 			out[i] = db
 		default:
-			Panicf(ErrShape, op, "%s and %s do not broadcast", FormatShape(a), FormatShape(b))
+			panicf(ErrShape, op, "%s and %s do not broadcast", FormatShape(a), FormatShape(b))
 		}
 	}
 	return out
@@ -288,7 +288,7 @@ func Equal(a, b *Tensor) *Tensor {
 // equal (use BroadcastTo first otherwise); it panics with ErrShape if not.
 func Where(cond, a, b *Tensor) *Tensor {
 	if !shapesEqual(cond.shape, a.shape) || !shapesEqual(a.shape, b.shape) {
-		Panicf(ErrShape, "Where", "%s, %s, %s", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
+		panicf(ErrShape, "Where", "%s, %s, %s", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
 	}
 	out := empty(a.shape)
 	for i, c := range cond.data {
@@ -426,7 +426,7 @@ func LeakyReLU(t *Tensor, slope float64) *Tensor {
 
 // Step returns 1 where x > 0 and 0 elsewhere: the derivative of ReLU away
 // from 0, the Heaviside step H(x).
-func Step(t *Tensor) *Tensor {
+func Heaviside(t *Tensor) *Tensor {
 	out := empty(t.shape)
 	dst := out.data[:len(t.data)]
 	one := math.Float64bits(1)
@@ -440,7 +440,7 @@ func Step(t *Tensor) *Tensor {
 // if lo > hi.
 func Clamp(t *Tensor, lo, hi float64) *Tensor {
 	if lo > hi {
-		Panicf(ErrArgument, "Clamp", "lo %g > hi %g", lo, hi)
+		panicf(ErrArgument, "Clamp", "lo %g > hi %g", lo, hi)
 	}
 	return Map(t, func(x float64) float64 { return math.Min(math.Max(x, lo), hi) })
 }
@@ -451,7 +451,7 @@ func Clamp(t *Tensor, lo, hi float64) *Tensor {
 // ErrShape otherwise.
 func AddInplace(dst, src *Tensor) {
 	if len(dst.data) != len(src.data) {
-		Panicf(ErrShape, "AddInplace", "%s += %s", FormatShape(dst.shape), FormatShape(src.shape))
+		panicf(ErrShape, "AddInplace", "%s += %s", FormatShape(dst.shape), FormatShape(src.shape))
 	}
 	s := src.data[:len(dst.data)]
 	for i := range dst.data {
@@ -462,7 +462,7 @@ func AddInplace(dst, src *Tensor) {
 // AxpyInplace sets dst ← dst + α·src (same number of elements).
 func AxpyInplace(dst *Tensor, alpha float64, src *Tensor) {
 	if len(dst.data) != len(src.data) {
-		Panicf(ErrShape, "AxpyInplace", "%s += α·%s", FormatShape(dst.shape), FormatShape(src.shape))
+		panicf(ErrShape, "AxpyInplace", "%s += α·%s", FormatShape(dst.shape), FormatShape(src.shape))
 	}
 	s := src.data[:len(dst.data)]
 	for i := range dst.data {

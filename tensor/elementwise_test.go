@@ -120,7 +120,7 @@ func TestUnaryOps(t *testing.T) {
 		{"Sign", Sign(x), []float64{-1, -1, 0, 1, 1}},
 		{"ReLU", ReLU(x), []float64{0, 0, 0, 0.5, 3}},
 		{"LeakyReLU", LeakyReLU(x, 0.1), []float64{-0.2, -0.05, 0, 0.5, 3}},
-		{"Step", Step(x), []float64{0, 0, 0, 1, 1}},
+		{"Heaviside", Heaviside(x), []float64{0, 0, 0, 1, 1}},
 		{"Clamp", Clamp(x, -1, 1), []float64{-1, -0.5, 0, 0.5, 1}},
 		{"Pow2", Pow(x, 2), []float64{4, 0.25, 0, 0.25, 9}},
 		{"Pow3", Pow(x, 3), []float64{-8, -0.125, 0, 0.125, 27}},

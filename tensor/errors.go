@@ -21,31 +21,45 @@ var (
 	ErrArgument = errors.New("bad argument")
 )
 
-// Error is the value this package panics with on a caller mistake. Its
-// message names the package, the operation and the operands, for example
+// Error is the value this package, and the packages built on it, panic
+// with on a caller's mistake. Its message names the package, the operation
+// and the operands, for example
 //
 //	tensor: MatMul: shape mismatch (2,3) x (4,5)
+//	layers: Linear: shape mismatch input (3,4) for weight (5,2)
 type Error struct {
+	Pkg    string // the package, e.g. "layers"; empty means "tensor"
 	Op     string // the operation, e.g. "MatMul"
 	Err    error  // one of the sentinels above
 	Detail string // the operands, e.g. "(2,3) x (4,5)"
 }
 
 func (e *Error) Error() string {
-	if e.Detail == "" {
-		return "tensor: " + e.Op + ": " + e.Err.Error()
+	pkg := e.Pkg
+	if pkg == "" {
+		pkg = "tensor"
 	}
-	return "tensor: " + e.Op + ": " + e.Err.Error() + " " + e.Detail
+	if e.Detail == "" {
+		return pkg + ": " + e.Op + ": " + e.Err.Error()
+	}
+	return pkg + ": " + e.Op + ": " + e.Err.Error() + " " + e.Detail
 }
 
 // Unwrap returns the sentinel, so errors.Is(err, ErrShape) works.
 func (e *Error) Unwrap() error { return e.Err }
 
-// Panicf panics with an *Error for op wrapping kind, with a formatted detail.
-// It is exported for the packages built on tensor (autograd, layers), so that
-// their caller mistakes read the same way.
-func Panicf(kind error, op, format string, args ...any) {
-	panic(&Error{Op: op, Err: kind, Detail: fmt.Sprintf(format, args...)})
+// NewError returns the *Error that package pkg panics with when op is
+// called wrongly: kind is one of the sentinels, and the detail, formatted
+// from format and args, names the operands. The packages built on tensor
+// (autograd, layers, gan, ...) use it so that their caller mistakes read,
+// and test with errors.Is, the same way as this package's.
+func NewError(pkg string, kind error, op, format string, args ...any) *Error {
+	return &Error{Pkg: pkg, Op: op, Err: kind, Detail: fmt.Sprintf(format, args...)}
+}
+
+// panicf panics with this package's *Error for op wrapping kind.
+func panicf(kind error, op, format string, args ...any) {
+	panic(NewError("", kind, op, format, args...))
 }
 
 // FormatShape writes a shape as "(2,3)"; a scalar's empty shape is "()".

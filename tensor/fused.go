@@ -101,7 +101,7 @@ func PutAlong(t *Tensor, axis int, index []int, n int) *Tensor {
 	axis = normAxis("PutAlong", axis, len(t.shape))
 	outer, one, inner := aroundAxis(t.shape, axis)
 	if one != 1 {
-		Panicf(ErrShape, "PutAlong", "axis %d of %s has size %d, want 1", axis, FormatShape(t.shape), one)
+		panicf(ErrShape, "PutAlong", "axis %d of %s has size %d, want 1", axis, FormatShape(t.shape), one)
 	}
 	checkAlongIndex("PutAlong", index, outer*inner, n, t.shape)
 	out := Zeros(withAxis(t.shape, axis, n)...)
@@ -117,11 +117,11 @@ func PutAlong(t *Tensor, axis int, index []int, n int) *Tensor {
 
 func checkAlongIndex(op string, index []int, slices, n int, shape []int) {
 	if len(index) != slices {
-		Panicf(ErrShape, op, "%d indices for %d slices of %s", len(index), slices, FormatShape(shape))
+		panicf(ErrShape, op, "%d indices for %d slices of %s", len(index), slices, FormatShape(shape))
 	}
 	for _, k := range index {
 		if k < 0 || k >= n {
-			Panicf(ErrIndex, op, "index %d outside [0, %d) for %s", k, n, FormatShape(shape))
+			panicf(ErrIndex, op, "index %d outside [0, %d) for %s", k, n, FormatShape(shape))
 		}
 	}
 }
@@ -233,7 +233,7 @@ func BatchNormBackward(g, x, mean, variance *Tensor, gamma []float64, eps float6
 	checkSame("BatchNormBackward", g, x)
 	outer, f, inner := batchNormDims("BatchNormBackward", x, gamma, gamma)
 	if len(mean.data) != f || len(variance.data) != f {
-		Panicf(ErrShape, "BatchNormBackward", "statistics %s, %s for %d features", FormatShape(mean.shape), FormatShape(variance.shape), f)
+		panicf(ErrShape, "BatchNormBackward", "statistics %s, %s for %d features", FormatShape(mean.shape), FormatShape(variance.shape), f)
 	}
 	n := float64(outer * inner)
 	dgamma, dbeta = Zeros(f), Zeros(f)
@@ -283,11 +283,11 @@ func BatchNormBackward(g, x, mean, variance *Tensor, gamma []float64, eps float6
 // batchNormDims returns x's (outer, F, inner) and checks the parameters.
 func batchNormDims(op string, x *Tensor, gamma, beta []float64) (outer, f, inner int) {
 	if len(x.shape) < 2 {
-		Panicf(ErrShape, op, "input %s has no feature axis", FormatShape(x.shape))
+		panicf(ErrShape, op, "input %s has no feature axis", FormatShape(x.shape))
 	}
 	outer, f, inner = aroundAxis(x.shape, 1)
 	if len(gamma) != f || len(beta) != f {
-		Panicf(ErrShape, op, "input %s with %d scales and %d shifts", FormatShape(x.shape), len(gamma), len(beta))
+		panicf(ErrShape, op, "input %s with %d scales and %d shifts", FormatShape(x.shape), len(gamma), len(beta))
 	}
 	return outer, f, inner
 }
@@ -296,7 +296,7 @@ func batchNormDims(op string, x *Tensor, gamma, beta []float64) (outer, f, inner
 // shape.
 func checkSame(op string, a, b *Tensor) {
 	if !shapesEqual(a.shape, b.shape) {
-		Panicf(ErrShape, op, "%s and %s", FormatShape(a.shape), FormatShape(b.shape))
+		panicf(ErrShape, op, "%s and %s", FormatShape(a.shape), FormatShape(b.shape))
 	}
 }
 
@@ -305,7 +305,7 @@ func checkSame(op string, a, b *Tensor) {
 // unless t is 2-D with b's length as its row length.
 func AddRowsInplace(t, b *Tensor) {
 	if len(t.shape) != 2 || len(b.shape) != 1 || b.shape[0] != t.shape[1] {
-		Panicf(ErrShape, "AddRowsInplace", "%s += rows of %s", FormatShape(t.shape), FormatShape(b.shape))
+		panicf(ErrShape, "AddRowsInplace", "%s += rows of %s", FormatShape(t.shape), FormatShape(b.shape))
 	}
 	n := t.shape[1]
 	for r := 0; r < t.shape[0]; r++ {
@@ -362,7 +362,7 @@ func channelDims(op string, x, b *Tensor) (outer, c, inner int) {
 		if b != nil {
 			bs = FormatShape(b.shape)
 		}
-		Panicf(ErrShape, op, "input %s with per-channel values %s", FormatShape(x.shape), bs)
+		panicf(ErrShape, op, "input %s with per-channel values %s", FormatShape(x.shape), bs)
 	}
 	return aroundAxis(x.shape, 1)
 }

@@ -103,7 +103,7 @@ func TestBatchNormForwardMatchesDefinition(t *testing.T) {
 			axes, ps = append(axes, d), append(ps, 1)
 		}
 		mu := MeanKeep(x, axes...)
-		v := VarKeep(x, axes...)
+		v := VarianceKeep(x, axes...)
 		want := Add(Mul(Sub(x, mu), Mul(New(gamma, ps...), Pow(AddScalar(v, 1e-5), -0.5))), New(beta, ps...))
 		require.Len(t, y.Data(), len(want.Data()))
 		assert.InDeltaSlice(t, want.Data(), y.Data(), 1e-12)

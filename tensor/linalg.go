@@ -27,7 +27,7 @@ const (
 // squareSize returns n for an n×n matrix, panicking with ErrArgument otherwise.
 func squareSize(op string, a *Tensor) int {
 	if len(a.shape) != 2 || a.shape[0] != a.shape[1] {
-		Panicf(ErrArgument, op, "matrix %s is not square", FormatShape(a.shape))
+		panicf(ErrArgument, op, "matrix %s is not square", FormatShape(a.shape))
 	}
 	return a.shape[0]
 }
@@ -217,11 +217,11 @@ func SqrtPSD(a *Tensor) *Tensor {
 // It panics with ErrShape if x is not 2-D and with ErrArgument if N < 2.
 func Cov(x *Tensor) *Tensor {
 	if len(x.shape) != 2 {
-		Panicf(ErrShape, "Cov", "input %s is not (N,D)", FormatShape(x.shape))
+		panicf(ErrShape, "Cov", "input %s is not (N,D)", FormatShape(x.shape))
 	}
 	n, d := x.shape[0], x.shape[1]
 	if n < 2 {
-		Panicf(ErrArgument, "Cov", "%d observations in %s; need at least 2", n, FormatShape(x.shape))
+		panicf(ErrArgument, "Cov", "%d observations in %s; need at least 2", n, FormatShape(x.shape))
 	}
 	mean := make([]float64, d)
 	for r := 0; r < n; r++ {

@@ -148,7 +148,7 @@ func MatMulTInto(dst *Tensor, a *Tensor, transA bool, b *Tensor, transB bool) {
 		ok = len(dst.shape) == 3 && dst.shape[0] == pl.batch
 	}
 	if !ok || dst.shape[len(dst.shape)-2] != pl.m || dst.shape[len(dst.shape)-1] != pl.n {
-		Panicf(ErrShape, "MatMulTInto", "dst %s for %s",
+		panicf(ErrShape, "MatMulTInto", "dst %s for %s",
 			FormatShape(dst.shape), describeMatMul(a, transA, b, transB))
 	}
 	pl.run(dst.data, a.data, b.data)
@@ -181,7 +181,7 @@ func planMatMul(op string, a *Tensor, transA bool, b *Tensor, transB bool) matMu
 		ok = pl.k == kb
 	}
 	if !ok {
-		Panicf(ErrShape, op, "%s", describeMatMul(a, transA, b, transB))
+		panicf(ErrShape, op, "%s", describeMatMul(a, transA, b, transB))
 	}
 	pl.lda, pl.ldb = a.shape[da-1], b.shape[db-1]
 	if da == 3 {

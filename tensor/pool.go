@@ -48,7 +48,7 @@ func Recycle(t *Tensor) {
 	pool.Lock()
 	defer pool.Unlock()
 	if pool.held[p] {
-		Panicf(ErrArgument, "Recycle", "storage of %d values recycled twice", n)
+		panicf(ErrArgument, "Recycle", "storage of %d values recycled twice", n)
 	}
 	if pool.count+n > poolLimit {
 		return

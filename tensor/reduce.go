@@ -56,16 +56,16 @@ func Mean(t *Tensor, axes ...int) *Tensor {
 	return dropAxes(MeanKeep(t, axes...), reduceAxes("Mean", t, axes))
 }
 
-// VarKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
+// VarianceKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
 // keeping them. Batch normalisation uses this form.
-func VarKeep(t *Tensor, axes ...int) *Tensor {
+func VarianceKeep(t *Tensor, axes ...int) *Tensor {
 	d := Sub(t, MeanKeep(t, axes...))
 	return MeanKeep(Mul(d, d), axes...)
 }
 
-// Var returns the biased variance over the given axes (all when none given).
-func Var(t *Tensor, axes ...int) *Tensor {
-	return dropAxes(VarKeep(t, axes...), reduceAxes("Var", t, axes))
+// Variance returns the biased variance over the given axes (all when none given).
+func Variance(t *Tensor, axes ...int) *Tensor {
+	return dropAxes(VarianceKeep(t, axes...), reduceAxes("Variance", t, axes))
 }
 
 // MaxKeep returns the maximum along one axis, keeping it with size 1.
@@ -108,7 +108,7 @@ func Softmax(t *Tensor, axis int) *Tensor {
 // rule. It panics with ErrShape if t's shape cannot broadcast to it.
 func BroadcastTo(t *Tensor, shape ...int) *Tensor {
 	if !broadcastsTo(t.shape, shape) {
-		Panicf(ErrShape, "BroadcastTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+		panicf(ErrShape, "BroadcastTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 	}
 	if shapesEqual(t.shape, shape) {
 		return t.Clone()
@@ -133,7 +133,7 @@ func BroadcastTo(t *Tensor, shape ...int) *Tensor {
 // It panics with ErrShape if shape does not broadcast to t's shape.
 func SumTo(t *Tensor, shape ...int) *Tensor {
 	if !broadcastsTo(shape, t.shape) {
-		Panicf(ErrShape, "SumTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+		panicf(ErrShape, "SumTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 	}
 	if shapesEqual(t.shape, shape) {
 		return t.Clone()
@@ -182,7 +182,7 @@ func reduceAxes(op string, t *Tensor, axes []int) []int {
 	slices.Sort(out)
 	for i := 1; i < len(out); i++ {
 		if out[i] == out[i-1] {
-			Panicf(ErrAxis, op, "axis %d repeated in %v", out[i], axes)
+			panicf(ErrAxis, op, "axis %d repeated in %v", out[i], axes)
 		}
 	}
 	return out
@@ -230,7 +230,7 @@ func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
 	axis = normAxis(op, axis, len(t.shape))
 	outer, n, inner := aroundAxis(t.shape, axis)
 	if n == 0 {
-		Panicf(ErrShape, op, "empty axis %d of %s", axis, FormatShape(t.shape))
+		panicf(ErrShape, op, "empty axis %d of %s", axis, FormatShape(t.shape))
 	}
 	shape := append([]int(nil), t.shape...)
 	shape[axis] = 1

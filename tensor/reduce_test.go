@@ -27,7 +27,7 @@ func TestSumMeanOverAxes(t *testing.T) {
 		{"Sum axes 0,2", Sum(x, 2, 0), []int{3}, []float64{60, 92, 124}},
 		{"Mean axis 2", Mean(x, 2), []int{2, 3}, []float64{1.5, 5.5, 9.5, 13.5, 17.5, 21.5}},
 		{"MeanKeep 0,1", MeanKeep(x, 0, 1), []int{1, 1, 4}, []float64{10, 11, 12, 13}},
-		{"Var axis 2", Var(x, 2), []int{2, 3}, []float64{1.25, 1.25, 1.25, 1.25, 1.25, 1.25}},
+		{"Variance axis 2", Variance(x, 2), []int{2, 3}, []float64{1.25, 1.25, 1.25, 1.25, 1.25, 1.25}},
 		{"Max axis 1", Max(x, 1), []int{2, 4}, []float64{8, 9, 10, 11, 20, 21, 22, 23}},
 	}
 	for _, c := range cases {

@@ -57,11 +57,11 @@ func Reshape(t *Tensor, shape ...int) *Tensor {
 	for i, d := range out {
 		switch {
 		case d == -1 && unknown >= 0:
-			Panicf(ErrArgument, "Reshape", "more than one -1 in %s", FormatShape(shape))
+			panicf(ErrArgument, "Reshape", "more than one -1 in %s", FormatShape(shape))
 		case d == -1:
 			unknown = i
 		case d < 0:
-			Panicf(ErrArgument, "Reshape", "negative dimension in %s", FormatShape(shape))
+			panicf(ErrArgument, "Reshape", "negative dimension in %s", FormatShape(shape))
 		default:
 			known *= d
 		}
@@ -70,15 +70,15 @@ func Reshape(t *Tensor, shape ...int) *Tensor {
 	if unknown >= 0 {
 		switch {
 		case known == 0 && n == 0:
-			Panicf(ErrArgument, "Reshape", "-1 in %s is ambiguous for 0 values", FormatShape(shape))
+			panicf(ErrArgument, "Reshape", "-1 in %s is ambiguous for 0 values", FormatShape(shape))
 		case known == 0 || n%known != 0:
-			Panicf(ErrShape, "Reshape", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+			panicf(ErrShape, "Reshape", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 		}
 		out[unknown] = n / known
 		known = n
 	}
 	if known != n {
-		Panicf(ErrShape, "Reshape", "%s to %s", FormatShape(t.shape), FormatShape(shape))
+		panicf(ErrShape, "Reshape", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 	}
 	return &Tensor{shape: out, data: t.data}
 }
@@ -97,7 +97,7 @@ const transposeTile = 32
 func Transpose(t *Tensor) *Tensor {
 	k := len(t.shape)
 	if k < 2 {
-		Panicf(ErrShape, "Transpose", "%s needs at least 2 dimensions", FormatShape(t.shape))
+		panicf(ErrShape, "Transpose", "%s needs at least 2 dimensions", FormatShape(t.shape))
 	}
 	m, n := t.shape[k-2], t.shape[k-1]
 	shape := t.Shape()
@@ -140,7 +140,7 @@ func transposeMatrix(dst, src []float64, m, n int) {
 func Permute(t *Tensor, perm ...int) *Tensor {
 	n := len(t.shape)
 	if !isPermutation(perm, n) {
-		Panicf(ErrAxis, "Permute", "%v is not a permutation of the %d axes of %s", perm, n, FormatShape(t.shape))
+		panicf(ErrAxis, "Permute", "%v is not a permutation of the %d axes of %s", perm, n, FormatShape(t.shape))
 	}
 	shape := make([]int, n)
 	for i, p := range perm {
@@ -234,17 +234,17 @@ func swapsLastTwo(perm []int) bool {
 // differ in rank or in a dimension other than axis.
 func Concat(axis int, ts ...*Tensor) *Tensor {
 	if len(ts) == 0 {
-		Panicf(ErrArgument, "Concat", "no tensors")
+		panicf(ErrArgument, "Concat", "no tensors")
 	}
 	first := ts[0].shape
 	axis = normAxis("Concat", axis, len(first))
 	total := 0
 	for _, t := range ts {
 		if len(t.shape) != len(first) {
-			Panicf(ErrShape, "Concat", "%s and %s differ in rank", FormatShape(first), FormatShape(t.shape))
+			panicf(ErrShape, "Concat", "%s and %s differ in rank", FormatShape(first), FormatShape(t.shape))
 		}
 		if !sameExceptAxis(first, t.shape, axis) {
-			Panicf(ErrShape, "Concat", "%s and %s differ outside axis %d",
+			panicf(ErrShape, "Concat", "%s and %s differ outside axis %d",
 				FormatShape(first), FormatShape(t.shape), axis)
 		}
 		total += t.shape[axis]
@@ -283,12 +283,12 @@ func Split(t *Tensor, axis int, sizes ...int) []*Tensor {
 	sum := 0
 	for _, s := range sizes {
 		if s < 0 {
-			Panicf(ErrArgument, "Split", "negative size in %v", sizes)
+			panicf(ErrArgument, "Split", "negative size in %v", sizes)
 		}
 		sum += s
 	}
 	if sum != dim {
-		Panicf(ErrShape, "Split", "sizes %v sum to %d, axis %d of %s has %d",
+		panicf(ErrShape, "Split", "sizes %v sum to %d, axis %d of %s has %d",
 			sizes, sum, axis, FormatShape(t.shape), dim)
 	}
 	pieces := make([]*Tensor, len(sizes))
@@ -316,7 +316,7 @@ func Slice(t *Tensor, axis, start, end int) *Tensor {
 	axis = normAxis("Slice", axis, len(t.shape))
 	outer, dim, inner := aroundAxis(t.shape, axis)
 	if start < 0 || start > end || end > dim {
-		Panicf(ErrIndex, "Slice", "[%d,%d) on axis %d of %s", start, end, axis, FormatShape(t.shape))
+		panicf(ErrIndex, "Slice", "[%d,%d) on axis %d of %s", start, end, axis, FormatShape(t.shape))
 	}
 	n := end - start
 	out := Zeros(withAxis(t.shape, axis, n)...)
@@ -332,7 +332,7 @@ func Slice(t *Tensor, axis, start, end int) *Tensor {
 func Pad(t *Tensor, axis, before, after int) *Tensor {
 	axis = normAxis("Pad", axis, len(t.shape))
 	if before < 0 || after < 0 {
-		Panicf(ErrArgument, "Pad", "negative padding (%d before, %d after)", before, after)
+		panicf(ErrArgument, "Pad", "negative padding (%d before, %d after)", before, after)
 	}
 	outer, dim, inner := aroundAxis(t.shape, axis)
 	n := before + dim + after
@@ -384,11 +384,11 @@ func IndexSelect(t *Tensor, axis int, index []int) *Tensor {
 func IndexAdd(t *Tensor, axis int, index []int, size int) *Tensor {
 	axis = normAxis("IndexAdd", axis, len(t.shape))
 	if size < 0 {
-		Panicf(ErrArgument, "IndexAdd", "negative size %d", size)
+		panicf(ErrArgument, "IndexAdd", "negative size %d", size)
 	}
 	outer, dim, inner := aroundAxis(t.shape, axis)
 	if len(index) != dim {
-		Panicf(ErrShape, "IndexAdd", "%d indices for axis %d of %s",
+		panicf(ErrShape, "IndexAdd", "%d indices for axis %d of %s",
 			len(index), axis, FormatShape(t.shape))
 	}
 	shape := withAxis(t.shape, axis, size)
@@ -412,7 +412,7 @@ func IndexAdd(t *Tensor, axis int, index []int, size int) *Tensor {
 func checkIndex(op string, index []int, dim, axis int, shape []int) {
 	for k, j := range index {
 		if j < 0 || j >= dim {
-			Panicf(ErrIndex, op, "index[%d] = %d on axis %d of %s", k, j, axis, FormatShape(shape))
+			panicf(ErrIndex, op, "index[%d] = %d on axis %d of %s", k, j, axis, FormatShape(shape))
 		}
 	}
 }

@@ -25,7 +25,7 @@ type Tensor struct {
 func New(data []float64, shape ...int) *Tensor {
 	n := checkShape("New", shape)
 	if len(data) != n {
-		Panicf(ErrShape, "New", "%d values for shape %s", len(data), FormatShape(shape))
+		panicf(ErrShape, "New", "%d values for shape %s", len(data), FormatShape(shape))
 	}
 	return &Tensor{shape: append([]int{}, shape...), data: data}
 }
@@ -40,7 +40,7 @@ func FromRows(rows [][]float64) *Tensor {
 	data := make([]float64, 0, len(rows)*m)
 	for i, r := range rows {
 		if len(r) != m {
-			Panicf(ErrShape, "FromRows", "row %d has %d values, row 0 has %d", i, len(r), m)
+			panicf(ErrShape, "FromRows", "row %d has %d values, row 0 has %d", i, len(r), m)
 		}
 		data = append(data, r...)
 	}
@@ -130,7 +130,7 @@ func (t *Tensor) Data() []float64 { return t.data }
 // if the tensor has more or fewer elements.
 func (t *Tensor) Item() float64 {
 	if len(t.data) != 1 {
-		Panicf(ErrShape, "Item", "tensor of shape %s is not a single value", FormatShape(t.shape))
+		panicf(ErrShape, "Item", "tensor of shape %s is not a single value", FormatShape(t.shape))
 	}
 	return t.data[0]
 }
@@ -144,12 +144,12 @@ func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] =
 
 func (t *Tensor) offset(op string, index []int) int {
 	if len(index) != len(t.shape) {
-		Panicf(ErrIndex, op, "%d indices for shape %s", len(index), FormatShape(t.shape))
+		panicf(ErrIndex, op, "%d indices for shape %s", len(index), FormatShape(t.shape))
 	}
 	off := 0
 	for i, ix := range index {
 		if ix < 0 || ix >= t.shape[i] {
-			Panicf(ErrIndex, op, "index %v for shape %s", index, FormatShape(t.shape))
+			panicf(ErrIndex, op, "index %v for shape %s", index, FormatShape(t.shape))
 		}
 		off = off*t.shape[i] + ix
 	}
@@ -170,7 +170,7 @@ func SameShape(a, b *Tensor) bool { return shapesEqual(a.shape, b.shape) }
 // the two have the same number of elements.
 func (t *Tensor) CopyFrom(src *Tensor) {
 	if len(t.data) != len(src.data) {
-		Panicf(ErrShape, "CopyFrom", "%s from %s", FormatShape(t.shape), FormatShape(src.shape))
+		panicf(ErrShape, "CopyFrom", "%s from %s", FormatShape(t.shape), FormatShape(src.shape))
 	}
 	copy(t.data, src.data)
 }
@@ -220,7 +220,7 @@ func checkShape(op string, shape []int) int {
 	n := 1
 	for _, d := range shape {
 		if d < 0 {
-			Panicf(ErrArgument, op, "negative dimension in shape %s", FormatShape(shape))
+			panicf(ErrArgument, op, "negative dimension in shape %s", FormatShape(shape))
 		}
 		n *= d
 	}
@@ -230,7 +230,7 @@ func checkShape(op string, shape []int) int {
 // normAxis maps a possibly negative axis into [0, dims), panicking with ErrAxis.
 func normAxis(op string, axis, dims int) int {
 	if axis < -dims || axis >= dims {
-		Panicf(ErrAxis, op, "axis %d for %d dimensions", axis, dims)
+		panicf(ErrAxis, op, "axis %d for %d dimensions", axis, dims)
 	}
 	if axis < 0 {
 		axis += dims

@@ -207,13 +207,13 @@ func DigitStyles(d int) int {
 
 func checkDigit(op string, d int) {
 	if d < 0 || d >= DigitClasses {
-		tensor.Panicf(tensor.ErrArgument, op, "digit %d, want 0..9", d)
+		panicf(tensor.ErrArgument, op, "digit %d, want 0..9", d)
 	}
 }
 
 func checkSize(op string, size int) {
 	if size < MinDigitSize {
-		tensor.Panicf(tensor.ErrArgument, op, "image size %d, want ≥ %d", size, MinDigitSize)
+		panicf(tensor.ErrArgument, op, "image size %d, want ≥ %d", size, MinDigitSize)
 	}
 }
 
@@ -296,10 +296,10 @@ func RandomGlyph(r *rand.Rand, d int) Glyph {
 func (g Glyph) check(op string) {
 	checkDigit(op, g.Digit)
 	if g.Style < 0 || g.Style >= len(digitTemplates[g.Digit]) {
-		tensor.Panicf(tensor.ErrArgument, op, "style %d of digit %d, want 0..%d", g.Style, g.Digit, len(digitTemplates[g.Digit])-1)
+		panicf(tensor.ErrArgument, op, "style %d of digit %d, want 0..%d", g.Style, g.Digit, len(digitTemplates[g.Digit])-1)
 	}
 	if !(g.Width > 0) || math.IsInf(g.Width, 1) || !(math.Abs(g.Pressure) < 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "pen width %g with pressure %g, want width > 0 and |pressure| < 1", g.Width, g.Pressure)
+		panicf(tensor.ErrArgument, op, "pen width %g with pressure %g, want width > 0 and |pressure| < 1", g.Width, g.Pressure)
 	}
 	fields := []struct {
 		name  string
@@ -307,13 +307,13 @@ func (g Glyph) check(op string) {
 	}{{"Rotation", g.Rotation}, {"Scale", g.Scale}, {"Aspect", g.Aspect}, {"Shear", g.Shear}, {"ShiftX", g.ShiftX}, {"ShiftY", g.ShiftY}}
 	for _, f := range fields {
 		if math.IsNaN(f.value) || math.IsInf(f.value, 0) {
-			tensor.Panicf(tensor.ErrArgument, op, "%s is %g, want a finite number", f.name, f.value)
+			panicf(tensor.ErrArgument, op, "%s is %g, want a finite number", f.name, f.value)
 		}
 	}
 	for i, w := range g.Warp {
 		for _, v := range w {
 			if math.IsNaN(v) || math.IsInf(v, 0) {
-				tensor.Panicf(tensor.ErrArgument, op, "Warp[%d] is %v, want finite numbers", i, w)
+				panicf(tensor.ErrArgument, op, "Warp[%d] is %v, want finite numbers", i, w)
 			}
 		}
 	}
@@ -343,7 +343,7 @@ func (g Glyph) Render(size int) *tensor.Tensor {
 // panics with tensor.ErrArgument if n < 0 or size < MinDigitSize.
 func Digits(r *rand.Rand, n, size int) (images *tensor.Tensor, labels []int) {
 	if n < 0 {
-		tensor.Panicf(tensor.ErrArgument, "Digits", "negative sample count %d", n)
+		panicf(tensor.ErrArgument, "Digits", "negative sample count %d", n)
 	}
 	checkSize("Digits", size)
 	labels = make([]int, n)

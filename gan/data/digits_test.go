@@ -202,16 +202,16 @@ func TestDigitsPanics(t *testing.T) {
 		name, msg string
 		f         func()
 	}{
-		{"negative n", "tensor: Digits: bad argument negative sample count -1", func() { data.Digits(r, -1, 28) }},
-		{"small size", "tensor: Digits: bad argument image size 11, want ≥ 12", func() { data.Digits(r, 1, 11) }},
-		{"digit 10", "tensor: RandomGlyph: bad argument digit 10, want 0..9", func() { data.RandomGlyph(r, 10) }},
-		{"digit -1", "tensor: DigitStyles: bad argument digit -1, want 0..9", func() { data.DigitStyles(-1) }},
-		{"style", "tensor: UprightGlyph: bad argument style 2 of digit 3, want 0..1", func() { data.UprightGlyph(3, 2) }},
-		{"style in Render", "tensor: Glyph.Render: bad argument style 2 of digit 3, want 0..1", func() { style.Render(28) }},
-		{"render size", "tensor: Glyph.Render: bad argument image size 0, want ≥ 12", func() { data.UprightGlyph(3, 0).Render(0) }},
-		{"NaN rotation", "tensor: Glyph.Render: bad argument Rotation is NaN, want a finite number", func() { nan.Render(28) }},
-		{"infinite warp", "tensor: Glyph.Render: bad argument Warp[3] is [0 +Inf], want finite numbers", func() { warp.Render(28) }},
-		{"pen width", "tensor: Glyph.Render: bad argument pen width 0 with pressure 0, want width > 0 and |pressure| < 1", func() { bad.Render(28) }},
+		{"negative n", "data: Digits: bad argument negative sample count -1", func() { data.Digits(r, -1, 28) }},
+		{"small size", "data: Digits: bad argument image size 11, want ≥ 12", func() { data.Digits(r, 1, 11) }},
+		{"digit 10", "data: RandomGlyph: bad argument digit 10, want 0..9", func() { data.RandomGlyph(r, 10) }},
+		{"digit -1", "data: DigitStyles: bad argument digit -1, want 0..9", func() { data.DigitStyles(-1) }},
+		{"style", "data: UprightGlyph: bad argument style 2 of digit 3, want 0..1", func() { data.UprightGlyph(3, 2) }},
+		{"style in Render", "data: Glyph.Render: bad argument style 2 of digit 3, want 0..1", func() { style.Render(28) }},
+		{"render size", "data: Glyph.Render: bad argument image size 0, want ≥ 12", func() { data.UprightGlyph(3, 0).Render(0) }},
+		{"NaN rotation", "data: Glyph.Render: bad argument Rotation is NaN, want a finite number", func() { nan.Render(28) }},
+		{"infinite warp", "data: Glyph.Render: bad argument Warp[3] is [0 +Inf], want finite numbers", func() { warp.Render(28) }},
+		{"pen width", "data: Glyph.Render: bad argument pen width 0 with pressure 0, want width > 0 and |pressure| < 1", func() { bad.Render(28) }},
 	}
 	for _, tc := range cases {
 		t.Run(tc.name, func(t *testing.T) {

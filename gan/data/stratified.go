@@ -22,7 +22,7 @@ import (
 func (m *Mixture) SampleStratified(r *rand.Rand, n int) *tensor.Tensor {
 	m.check("Mixture.SampleStratified")
 	if n < 0 {
-		tensor.Panicf(tensor.ErrArgument, "Mixture.SampleStratified", "negative sample count %d", n)
+		panicf(tensor.ErrArgument, "Mixture.SampleStratified", "negative sample count %d", n)
 	}
 	d := len(m.Centers[0])
 	out := tensor.Zeros(n, d)

@@ -68,7 +68,7 @@ func (m *Mixture) SampleLabeled(r *rand.Rand, n int) (*tensor.Tensor, []int) {
 func (m *Mixture) sample(op string, r *rand.Rand, n int) (*tensor.Tensor, []int) {
 	m.check(op)
 	if n < 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "negative sample count %d", n)
+		panicf(tensor.ErrArgument, op, "negative sample count %d", n)
 	}
 	d := len(m.Centers[0])
 	cumulative := m.cumulativeWeights()
@@ -132,10 +132,10 @@ func (m *Mixture) Density(x []float64) float64 {
 	m.check("Mixture.Density")
 	d := len(m.Centers[0])
 	if len(x) != d {
-		tensor.Panicf(tensor.ErrShape, "Mixture.Density", "point of length %d for a mixture in %d dimensions", len(x), d)
+		panicf(tensor.ErrShape, "Mixture.Density", "point of length %d for a mixture in %d dimensions", len(x), d)
 	}
 	if m.Std <= 0 {
-		tensor.Panicf(tensor.ErrArgument, "Mixture.Density", "standard deviation %g is not positive", m.Std)
+		panicf(tensor.ErrArgument, "Mixture.Density", "standard deviation %g is not positive", m.Std)
 	}
 	variance := m.Std * m.Std
 	normaliser := math.Pow(2*math.Pi*variance, -float64(d)/2)
@@ -167,35 +167,35 @@ func (m *Mixture) Density(x []float64) float64 {
 func (m *Mixture) check(op string) {
 	K := len(m.Centers)
 	if K == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "mixture %q has no centres", m.Name)
+		panicf(tensor.ErrArgument, op, "mixture %q has no centres", m.Name)
 	}
 	d := len(m.Centers[0])
 	if d == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "mixture %q has centres of length 0", m.Name)
+		panicf(tensor.ErrArgument, op, "mixture %q has centres of length 0", m.Name)
 	}
 	for k, c := range m.Centers {
 		if len(c) != d {
-			tensor.Panicf(tensor.ErrArgument, op, "mixture %q: centre %d has length %d, centre 0 has %d", m.Name, k, len(c), d)
+			panicf(tensor.ErrArgument, op, "mixture %q: centre %d has length %d, centre 0 has %d", m.Name, k, len(c), d)
 		}
 	}
 	if !(m.Std >= 0) || math.IsInf(m.Std, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "mixture %q: standard deviation %g", m.Name, m.Std)
+		panicf(tensor.ErrArgument, op, "mixture %q: standard deviation %g", m.Name, m.Std)
 	}
 	if m.Weights == nil {
 		return
 	}
 	if len(m.Weights) != K {
-		tensor.Panicf(tensor.ErrArgument, op, "mixture %q: %d weights for %d centres", m.Name, len(m.Weights), K)
+		panicf(tensor.ErrArgument, op, "mixture %q: %d weights for %d centres", m.Name, len(m.Weights), K)
 	}
 	sum := 0.0
 	for k, w := range m.Weights {
 		if !(w >= 0) || math.IsInf(w, 1) {
-			tensor.Panicf(tensor.ErrArgument, op, "mixture %q: weight %d is %g", m.Name, k, w)
+			panicf(tensor.ErrArgument, op, "mixture %q: weight %d is %g", m.Name, k, w)
 		}
 		sum += w
 	}
 	if sum == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "mixture %q: weights sum to 0", m.Name)
+		panicf(tensor.ErrArgument, op, "mixture %q: weights sum to 0", m.Name)
 	}
 }
 
@@ -293,7 +293,7 @@ func Mixture1D(centers []float64, std float64, weights []float64) *Mixture {
 // It panics with tensor.ErrArgument if n < 0.
 func SwissRoll(r *rand.Rand, n int) *tensor.Tensor {
 	if n < 0 {
-		tensor.Panicf(tensor.ErrArgument, "SwissRoll", "negative sample count %d", n)
+		panicf(tensor.ErrArgument, "SwissRoll", "negative sample count %d", n)
 	}
 	const noise, scale = 0.25, 7.5
 	out := tensor.Zeros(n, 2)

@@ -19,7 +19,7 @@ import (
 // tensor.ErrShape, naming op.
 func imageShape(op string, images *tensor.Tensor) (n, c, h, w int) {
 	if images.Dims() != 4 {
-		tensor.Panicf(tensor.ErrShape, op, "images %s are not (N,C,H,W)", tensor.FormatShape(images.Shape()))
+		panicf(tensor.ErrShape, op, "images %s are not (N,C,H,W)", tensor.FormatShape(images.Shape()))
 	}
 	s := images.Shape()
 	return s[0], s[1], s[2], s[3]
@@ -43,7 +43,7 @@ func imageShape(op string, images *tensor.Tensor) (n, c, h, w int) {
 func Resize(images *tensor.Tensor, size int) *tensor.Tensor {
 	n, c, h, w := imageShape("Resize", images)
 	if size < 1 {
-		tensor.Panicf(tensor.ErrArgument, "Resize", "size %d, want ≥ 1", size)
+		panicf(tensor.ErrArgument, "Resize", "size %d, want ≥ 1", size)
 	}
 	rows, cols := areaWeights(h, size), areaWeights(w, size) // (size, H), (size, W)
 	flat := tensor.Reshape(images, n*c, h, w)
@@ -91,7 +91,7 @@ func areaWeights(in, out int) *tensor.Tensor {
 func GaussianBlur(images *tensor.Tensor, sigma float64) *tensor.Tensor {
 	n, c, h, w := imageShape("GaussianBlur", images)
 	if !(sigma >= 0) || math.IsInf(sigma, 1) {
-		tensor.Panicf(tensor.ErrArgument, "GaussianBlur", "sigma %g, want finite and ≥ 0", sigma)
+		panicf(tensor.ErrArgument, "GaussianBlur", "sigma %g, want finite and ≥ 0", sigma)
 	}
 	out := tensor.Zeros(n, c, h, w)
 	copy(out.Data(), images.Data())
@@ -150,7 +150,7 @@ func GaussianBlur(images *tensor.Tensor, sigma float64) *tensor.Tensor {
 func MixNoise(r *rand.Rand, images *tensor.Tensor, alpha float64) *tensor.Tensor {
 	n, c, h, w := imageShape("MixNoise", images)
 	if !(alpha >= 0 && alpha <= 1) {
-		tensor.Panicf(tensor.ErrArgument, "MixNoise", "alpha %g, want 0 ≤ α ≤ 1", alpha)
+		panicf(tensor.ErrArgument, "MixNoise", "alpha %g, want 0 ≤ α ≤ 1", alpha)
 	}
 	out := tensor.Zeros(n, c, h, w)
 	x, y := images.Data(), out.Data()

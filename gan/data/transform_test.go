@@ -111,11 +111,11 @@ func TestTransformPanics(t *testing.T) {
 		name, want string
 		f          func()
 	}{
-		{"Resize shape", "tensor: Resize: shape mismatch images (2,3) are not (N,C,H,W)", func() { data.Resize(flat, 4) }},
-		{"Resize size", "tensor: Resize: bad argument size 0, want ≥ 1", func() { data.Resize(tensor.Zeros(1, 1, 2, 2), 0) }},
-		{"blur shape", "tensor: GaussianBlur: shape mismatch images (2,3) are not (N,C,H,W)", func() { data.GaussianBlur(flat, 1) }},
-		{"blur sigma", "tensor: GaussianBlur: bad argument sigma NaN, want finite and ≥ 0", func() { data.GaussianBlur(tensor.Zeros(1, 1, 2, 2), math.NaN()) }},
-		{"noise alpha", "tensor: MixNoise: bad argument alpha 1.5, want 0 ≤ α ≤ 1", func() { data.MixNoise(r, tensor.Zeros(1, 1, 2, 2), 1.5) }},
+		{"Resize shape", "data: Resize: shape mismatch images (2,3) are not (N,C,H,W)", func() { data.Resize(flat, 4) }},
+		{"Resize size", "data: Resize: bad argument size 0, want ≥ 1", func() { data.Resize(tensor.Zeros(1, 1, 2, 2), 0) }},
+		{"blur shape", "data: GaussianBlur: shape mismatch images (2,3) are not (N,C,H,W)", func() { data.GaussianBlur(flat, 1) }},
+		{"blur sigma", "data: GaussianBlur: bad argument sigma NaN, want finite and ≥ 0", func() { data.GaussianBlur(tensor.Zeros(1, 1, 2, 2), math.NaN()) }},
+		{"noise alpha", "data: MixNoise: bad argument alpha 1.5, want 0 ≤ α ≤ 1", func() { data.MixNoise(r, tensor.Zeros(1, 1, 2, 2), 1.5) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) { assert.PanicsWithError(t, tc.want, tc.f) })
 	}

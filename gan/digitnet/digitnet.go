@@ -98,7 +98,7 @@ func (n *Net) Parameters() []layers.Parameter {
 func checkImages(op string, x *tensor.Tensor) {
 	s := x.Shape()
 	if len(s) != 4 || s[1] != 1 || s[2] != Size || s[3] != Size {
-		tensor.Panicf(tensor.ErrShape, "digitnet."+op, "images %s, want (N,1,%d,%d) (data.Resize makes other sizes fit)",
+		panicf(tensor.ErrShape, op, "images %s, want (N,1,%d,%d) (data.Resize makes other sizes fit)",
 			tensor.FormatShape(s), Size, Size)
 	}
 }
@@ -165,7 +165,7 @@ func Predict(probs *tensor.Tensor) []int {
 // differ.
 func (n *Net) Accuracy(images *tensor.Tensor, labels []int) float64 {
 	if images.Dims() < 1 || images.Dim(0) != len(labels) {
-		tensor.Panicf(tensor.ErrShape, "digitnet.Accuracy", "images %s with %d labels", tensor.FormatShape(images.Shape()), len(labels))
+		panicf(tensor.ErrShape, "Accuracy", "images %s with %d labels", tensor.FormatShape(images.Shape()), len(labels))
 	}
 	right := 0
 	for i, c := range Predict(n.Probs(images)) {

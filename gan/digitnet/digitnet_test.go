@@ -45,8 +45,8 @@ func TestCrossEntropyGradients(t *testing.T) {
 
 func TestCrossEntropyPanics(t *testing.T) {
 	x := autograd.Const(tensor.Zeros(2, 3))
-	assert.PanicsWithError(t, "tensor: CrossEntropy: shape mismatch logits (2,3) with 1 labels", func() { digitnet.CrossEntropy(x, []int{0}) })
-	assert.PanicsWithError(t, "tensor: CrossEntropy: bad argument label 3 of row 1, want 0..2", func() { digitnet.CrossEntropy(x, []int{0, 3}) })
+	assert.PanicsWithError(t, "digitnet: CrossEntropy: shape mismatch logits (2,3) with 1 labels", func() { digitnet.CrossEntropy(x, []int{0}) })
+	assert.PanicsWithError(t, "digitnet: CrossEntropy: bad argument label 3 of row 1, want 0..2", func() { digitnet.CrossEntropy(x, []int{0, 3}) })
 }
 
 // The embedded weights come from this code and this recipe: twenty steps
@@ -142,7 +142,7 @@ func TestDecodeRejectsOtherNetworks(t *testing.T) {
 
 func TestShapePanics(t *testing.T) {
 	net := digitnet.Load()
-	assert.PanicsWithError(t, "tensor: digitnet.Outputs: shape mismatch images (2,1,28,28), want (N,1,16,16) (data.Resize makes other sizes fit)",
+	assert.PanicsWithError(t, "digitnet: Outputs: shape mismatch images (2,1,28,28), want (N,1,16,16) (data.Resize makes other sizes fit)",
 		func() { net.Outputs(tensor.Zeros(2, 1, 28, 28)) })
 	assert.Panics(t, func() { net.Accuracy(tensor.Zeros(2, 1, 16, 16), []int{1}) })
 	assert.Panics(t, func() { digitnet.NewTrainer(digitnet.Recipe{Epochs: 1, PerEpoch: 10, Batch: 20, LR: 1, Holdout: 1}) })

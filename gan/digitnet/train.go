@@ -28,12 +28,12 @@ import (
 func CrossEntropy(logits *autograd.Var, labels []int) *autograd.Var {
 	s := logits.Value.Shape()
 	if len(s) != 2 || s[0] != len(labels) {
-		tensor.Panicf(tensor.ErrShape, "CrossEntropy", "logits %s with %d labels", tensor.FormatShape(s), len(labels))
+		panicf(tensor.ErrShape, "CrossEntropy", "logits %s with %d labels", tensor.FormatShape(s), len(labels))
 	}
 	onehot := tensor.Zeros(s[0], s[1])
 	for i, y := range labels {
 		if y < 0 || y >= s[1] {
-			tensor.Panicf(tensor.ErrArgument, "CrossEntropy", "label %d of row %d, want 0..%d", y, i, s[1]-1)
+			panicf(tensor.ErrArgument, "CrossEntropy", "label %d of row %d, want 0..%d", y, i, s[1]-1)
 		}
 		onehot.Set(1, i, y)
 	}
@@ -102,7 +102,7 @@ type Trainer struct {
 // Recipe.Check).
 func NewTrainer(rc Recipe) *Trainer {
 	if err := rc.Check(); err != nil {
-		tensor.Panicf(tensor.ErrArgument, "digitnet.NewTrainer", "%v", err)
+		panicf(tensor.ErrArgument, "NewTrainer", "%v", err)
 	}
 	n := New(rand.New(rand.NewPCG(rc.Seed, 1)))
 	return &Trainer{Net: n, Recipe: rc, r: rand.New(rand.NewPCG(rc.Seed, 2)),

@@ -30,10 +30,10 @@ import (
 func PearsonChi2OfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
 	const op = "PearsonChi2OfDensities"
 	if n < 1 {
-		tensor.Panicf(tensor.ErrArgument, op, "%d cells", n)
+		panicf(tensor.ErrArgument, op, "%d cells", n)
 	}
 	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		tensor.Panicf(tensor.ErrArgument, op, "interval [%g, %g]", lo, hi)
+		panicf(tensor.ErrArgument, op, "interval [%g, %g]", lo, hi)
 	}
 	h := (hi - lo) / float64(n)
 	total := 0.0
@@ -41,7 +41,7 @@ func PearsonChi2OfDensities(p, q func(float64) float64, lo, hi float64, n int) f
 		x := lo + (float64(i)+0.5)*h
 		px, qx := p(x), q(x)
 		if !isWeight(px) || !isWeight(qx) {
-			tensor.Panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
+			panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
 		}
 		switch {
 		case px > 0:

@@ -62,12 +62,12 @@ func TestPearsonChi2OfDensities(t *testing.T) {
 func TestPearsonChi2Panics(t *testing.T) {
 	one := func(float64) float64 { return 1 }
 	runPanicCases(t, []panicCase{
-		{"cells", tensor.ErrArgument, "tensor: PearsonChi2OfDensities: bad argument 0 cells",
+		{"cells", tensor.ErrArgument, "metrics: PearsonChi2OfDensities: bad argument 0 cells",
 			func() { PearsonChi2OfDensities(one, one, 0, 1, 0) }},
-		{"interval", tensor.ErrArgument, "tensor: PearsonChi2OfDensities: bad argument interval [0, +Inf]",
+		{"interval", tensor.ErrArgument, "metrics: PearsonChi2OfDensities: bad argument interval [0, +Inf]",
 			func() { PearsonChi2OfDensities(one, one, 0, math.Inf(1), 10) }},
 		{"NaN density", tensor.ErrArgument,
-			"tensor: PearsonChi2OfDensities: bad argument p(0.5) = NaN, q(0.5) = 1: a density must be finite and ≥ 0",
+			"metrics: PearsonChi2OfDensities: bad argument p(0.5) = NaN, q(0.5) = 1: a density must be finite and ≥ 0",
 			func() { PearsonChi2OfDensities(func(float64) float64 { return math.NaN() }, one, 0, 1, 1) }},
 	})
 }

@@ -17,7 +17,7 @@ import (
 // lengths differ.
 func Pearson(x, y []float64) float64 {
 	if len(x) != len(y) {
-		tensor.Panicf(tensor.ErrShape, "Pearson", "%d vs %d values", len(x), len(y))
+		panicf(tensor.ErrShape, "Pearson", "%d vs %d values", len(x), len(y))
 	}
 	if len(x) == 0 {
 		return math.NaN()

@@ -44,7 +44,7 @@ func TestPearson(t *testing.T) {
 		})
 	}
 	runPanicCases(t, []panicCase{
-		{"lengths", tensor.ErrShape, "tensor: Pearson: shape mismatch 2 vs 1 values",
+		{"lengths", tensor.ErrShape, "metrics: Pearson: shape mismatch 2 vs 1 values",
 			func() { Pearson([]float64{1, 2}, []float64{1}) }},
 	})
 }

@@ -120,21 +120,21 @@ func reverseKL(counts []int, total int) float64 {
 func checkCoverageArgs(samples *tensor.Tensor, centers [][]float64, std float64) {
 	const op = "ModeCoverage"
 	if samples.Dims() != 2 {
-		tensor.Panicf(tensor.ErrShape, op, "samples of shape %s, want (n, d)", tensor.FormatShape(samples.Shape()))
+		panicf(tensor.ErrShape, op, "samples of shape %s, want (n, d)", tensor.FormatShape(samples.Shape()))
 	}
 	if samples.Dim(0) == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "no samples")
+		panicf(tensor.ErrArgument, op, "no samples")
 	}
 	if len(centers) == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "no centres")
+		panicf(tensor.ErrArgument, op, "no centres")
 	}
 	for k, mu := range centers {
 		if len(mu) != samples.Dim(1) {
-			tensor.Panicf(tensor.ErrShape, op, "centre %d of length %d for samples of shape %s",
+			panicf(tensor.ErrShape, op, "centre %d of length %d for samples of shape %s",
 				k, len(mu), tensor.FormatShape(samples.Shape()))
 		}
 	}
 	if !(std > 0) || math.IsInf(std, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "standard deviation %g", std)
+		panicf(tensor.ErrArgument, op, "standard deviation %g", std)
 	}
 }

@@ -149,17 +149,17 @@ func TestModeCoveragePanics(t *testing.T) {
 	points := tensor.Zeros(4, 2)
 	require.Len(t, ring, 8)
 	runPanicCases(t, []panicCase{
-		{"samples not 2-D", tensor.ErrShape, "tensor: ModeCoverage: shape mismatch samples of shape (8), want (n, d)",
+		{"samples not 2-D", tensor.ErrShape, "metrics: ModeCoverage: shape mismatch samples of shape (8), want (n, d)",
 			func() { ModeCoverage(tensor.Zeros(8), ring, 0.01) }},
-		{"no samples", tensor.ErrArgument, "tensor: ModeCoverage: bad argument no samples",
+		{"no samples", tensor.ErrArgument, "metrics: ModeCoverage: bad argument no samples",
 			func() { ModeCoverage(tensor.Zeros(0, 2), ring, 0.01) }},
-		{"no centres", tensor.ErrArgument, "tensor: ModeCoverage: bad argument no centres",
+		{"no centres", tensor.ErrArgument, "metrics: ModeCoverage: bad argument no centres",
 			func() { ModeCoverage(points, nil, 0.01) }},
-		{"centre length", tensor.ErrShape, "tensor: ModeCoverage: shape mismatch centre 1 of length 3 for samples of shape (4,2)",
+		{"centre length", tensor.ErrShape, "metrics: ModeCoverage: shape mismatch centre 1 of length 3 for samples of shape (4,2)",
 			func() { ModeCoverage(points, [][]float64{{0, 0}, {0, 0, 0}}, 0.01) }},
-		{"zero std", tensor.ErrArgument, "tensor: ModeCoverage: bad argument standard deviation 0",
+		{"zero std", tensor.ErrArgument, "metrics: ModeCoverage: bad argument standard deviation 0",
 			func() { ModeCoverage(points, ring, 0) }},
-		{"NaN std", tensor.ErrArgument, "tensor: ModeCoverage: bad argument standard deviation NaN",
+		{"NaN std", tensor.ErrArgument, "metrics: ModeCoverage: bad argument standard deviation NaN",
 			func() { ModeCoverage(points, ring, math.NaN()) }},
 	})
 }

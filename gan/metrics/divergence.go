@@ -59,10 +59,10 @@ func JSD(p, q []float64) float64 {
 func JSDOfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
 	const op = "JSDOfDensities"
 	if n < 1 {
-		tensor.Panicf(tensor.ErrArgument, op, "%d cells", n)
+		panicf(tensor.ErrArgument, op, "%d cells", n)
 	}
 	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		tensor.Panicf(tensor.ErrArgument, op, "interval [%g, %g]", lo, hi)
+		panicf(tensor.ErrArgument, op, "interval [%g, %g]", lo, hi)
 	}
 	h := (hi - lo) / float64(n)
 	total := 0.0
@@ -70,7 +70,7 @@ func JSDOfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
 		x := lo + (float64(i)+0.5)*h
 		px, qx := p(x), q(x)
 		if !isWeight(px) || !isWeight(qx) {
-			tensor.Panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
+			panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
 		}
 		total += jsdTerm(px, qx)
 	}
@@ -93,7 +93,7 @@ func jsdTerm(a, b float64) float64 {
 // their sums.
 func normalisedPair(op string, p, q []float64) ([]float64, []float64) {
 	if len(p) != len(q) {
-		tensor.Panicf(tensor.ErrShape, op, "%d vs %d weights", len(p), len(q))
+		panicf(tensor.ErrShape, op, "%d vs %d weights", len(p), len(q))
 	}
 	return normalised(op, "p", p), normalised(op, "q", q)
 }
@@ -102,12 +102,12 @@ func normalised(op, name string, w []float64) []float64 {
 	sum := 0.0
 	for i, v := range w {
 		if !isWeight(v) {
-			tensor.Panicf(tensor.ErrArgument, op, "%s[%d] = %g is not a weight", name, i, v)
+			panicf(tensor.ErrArgument, op, "%s[%d] = %g is not a weight", name, i, v)
 		}
 		sum += v
 	}
 	if sum == 0 || math.IsInf(sum, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "%s sums to %g", name, sum)
+		panicf(tensor.ErrArgument, op, "%s sums to %g", name, sum)
 	}
 	out := make([]float64, len(w))
 	for i, v := range w {

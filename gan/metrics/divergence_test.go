@@ -103,22 +103,22 @@ func TestJSDOfDensities(t *testing.T) {
 func TestDivergencePanics(t *testing.T) {
 	one := func(float64) float64 { return 1 }
 	runPanicCases(t, []panicCase{
-		{"KL lengths", tensor.ErrShape, "tensor: KL: shape mismatch 2 vs 3 weights",
+		{"KL lengths", tensor.ErrShape, "metrics: KL: shape mismatch 2 vs 3 weights",
 			func() { KL([]float64{1, 1}, []float64{1, 1, 1}) }},
-		{"KL negative", tensor.ErrArgument, "tensor: KL: bad argument q[1] = -0.5 is not a weight",
+		{"KL negative", tensor.ErrArgument, "metrics: KL: bad argument q[1] = -0.5 is not a weight",
 			func() { KL([]float64{1, 1}, []float64{1, -0.5}) }},
-		{"JSD NaN", tensor.ErrArgument, "tensor: JSD: bad argument p[0] = NaN is not a weight",
+		{"JSD NaN", tensor.ErrArgument, "metrics: JSD: bad argument p[0] = NaN is not a weight",
 			func() { JSD([]float64{math.NaN()}, []float64{1}) }},
-		{"JSD zero sum", tensor.ErrArgument, "tensor: JSD: bad argument p sums to 0",
+		{"JSD zero sum", tensor.ErrArgument, "metrics: JSD: bad argument p sums to 0",
 			func() { JSD([]float64{0, 0}, []float64{1, 1}) }},
-		{"JSD empty", tensor.ErrArgument, "tensor: JSD: bad argument p sums to 0",
+		{"JSD empty", tensor.ErrArgument, "metrics: JSD: bad argument p sums to 0",
 			func() { JSD(nil, nil) }},
-		{"JSDOfDensities cells", tensor.ErrArgument, "tensor: JSDOfDensities: bad argument 0 cells",
+		{"JSDOfDensities cells", tensor.ErrArgument, "metrics: JSDOfDensities: bad argument 0 cells",
 			func() { JSDOfDensities(one, one, 0, 1, 0) }},
-		{"JSDOfDensities interval", tensor.ErrArgument, "tensor: JSDOfDensities: bad argument interval [1, 1]",
+		{"JSDOfDensities interval", tensor.ErrArgument, "metrics: JSDOfDensities: bad argument interval [1, 1]",
 			func() { JSDOfDensities(one, one, 1, 1, 10) }},
 		{"JSDOfDensities negative density", tensor.ErrArgument,
-			"tensor: JSDOfDensities: bad argument p(0.5) = 1, q(0.5) = -1: a density must be finite and ≥ 0",
+			"metrics: JSDOfDensities: bad argument p(0.5) = 1, q(0.5) = -1: a density must be finite and ≥ 0",
 			func() { JSDOfDensities(one, func(float64) float64 { return -1 }, 0, 1, 1) }},
 	})
 }

@@ -40,12 +40,12 @@ func FrechetDistance(mu1, cov1, mu2, cov2 *tensor.Tensor) (float64, error) {
 	d := mu1.Len()
 	for _, m := range []*tensor.Tensor{mu1, mu2} {
 		if m.Dims() != 1 || m.Len() != d {
-			tensor.Panicf(tensor.ErrShape, "FrechetDistance", "means %s and %s", tensor.FormatShape(mu1.Shape()), tensor.FormatShape(mu2.Shape()))
+			panicf(tensor.ErrShape, "FrechetDistance", "means %s and %s", tensor.FormatShape(mu1.Shape()), tensor.FormatShape(mu2.Shape()))
 		}
 	}
 	for _, c := range []*tensor.Tensor{cov1, cov2} {
 		if c.Dims() != 2 || c.Dim(0) != d || c.Dim(1) != d {
-			tensor.Panicf(tensor.ErrShape, "FrechetDistance", "covariances %s and %s for means of length %d",
+			panicf(tensor.ErrShape, "FrechetDistance", "covariances %s and %s for means of length %d",
 				tensor.FormatShape(cov1.Shape()), tensor.FormatShape(cov2.Shape()), d)
 		}
 	}
@@ -85,7 +85,7 @@ func GaussianStatistics(features *tensor.Tensor) (mu, cov *tensor.Tensor) {
 // 2-D, and with tensor.ErrArgument if a set has fewer than 2 rows.
 func FrechetDistanceOf(features1, features2 *tensor.Tensor) (float64, error) {
 	if features1.Dims() != 2 || features2.Dims() != 2 || features1.Dim(1) != features2.Dim(1) {
-		tensor.Panicf(tensor.ErrShape, "FrechetDistanceOf", "features %s and %s", tensor.FormatShape(features1.Shape()), tensor.FormatShape(features2.Shape()))
+		panicf(tensor.ErrShape, "FrechetDistanceOf", "features %s and %s", tensor.FormatShape(features1.Shape()), tensor.FormatShape(features2.Shape()))
 	}
 	mu1, cov1 := GaussianStatistics(features1)
 	mu2, cov2 := GaussianStatistics(features2)
@@ -109,20 +109,20 @@ func FrechetDistanceOf(features1, features2 *tensor.Tensor) (float64, error) {
 func FIDInfinity(ns []int, fids []float64) (fidInf, slope float64) {
 	const op = "FIDInfinity"
 	if len(ns) != len(fids) {
-		tensor.Panicf(tensor.ErrShape, op, "%d sizes, %d values", len(ns), len(fids))
+		panicf(tensor.ErrShape, op, "%d sizes, %d values", len(ns), len(fids))
 	}
 	distinct := map[int]bool{}
 	var sx, sy float64
 	for i, n := range ns {
 		if n < 1 || math.IsNaN(fids[i]) || math.IsInf(fids[i], 0) {
-			tensor.Panicf(tensor.ErrArgument, op, "N = %d with FID %g", n, fids[i])
+			panicf(tensor.ErrArgument, op, "N = %d with FID %g", n, fids[i])
 		}
 		distinct[n] = true
 		sx += 1 / float64(n)
 		sy += fids[i]
 	}
 	if len(distinct) < 2 {
-		tensor.Panicf(tensor.ErrArgument, op, "%d distinct sample sizes; need at least 2 for a line", len(distinct))
+		panicf(tensor.ErrArgument, op, "%d distinct sample sizes; need at least 2 for a line", len(distinct))
 	}
 	k := float64(len(ns))
 	mx, my := sx/k, sy/k
@@ -146,13 +146,13 @@ func FIDInfinity(ns []int, fids []float64) (fidInf, slope float64) {
 // not fit and with tensor.ErrArgument if an N is out of range.
 func FIDCurve(mu, cov, generated *tensor.Tensor, ns []int, r *rand.Rand) (fids []float64, fidInf float64, err error) {
 	if generated.Dims() != 2 {
-		tensor.Panicf(tensor.ErrShape, "FIDCurve", "generated features %s are not (M,D)", tensor.FormatShape(generated.Shape()))
+		panicf(tensor.ErrShape, "FIDCurve", "generated features %s are not (M,D)", tensor.FormatShape(generated.Shape()))
 	}
 	m := generated.Dim(0)
 	fids = make([]float64, len(ns))
 	for i, n := range ns {
 		if n < 2 || n > m {
-			tensor.Panicf(tensor.ErrArgument, "FIDCurve", "N = %d from %d generated samples", n, m)
+			panicf(tensor.ErrArgument, "FIDCurve", "N = %d from %d generated samples", n, m)
 		}
 		subset := tensor.IndexSelect(generated, 0, r.Perm(m)[:n])
 		muN, covN := GaussianStatistics(subset)

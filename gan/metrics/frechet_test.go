@@ -143,28 +143,28 @@ func TestFIDCurveRemovesTheBias(t *testing.T) {
 
 func TestFrechetPanics(t *testing.T) {
 	runPanicCases(t, []panicCase{
-		{"mean lengths", tensor.ErrShape, "tensor: FrechetDistance: shape mismatch means (2) and (3)", func() {
+		{"mean lengths", tensor.ErrShape, "metrics: FrechetDistance: shape mismatch means (2) and (3)", func() {
 			_, _ = FrechetDistance(tensor.Zeros(2), tensor.Eye(2), tensor.Zeros(3), tensor.Eye(3))
 		}},
-		{"covariance shape", tensor.ErrShape, "tensor: FrechetDistance: shape mismatch covariances (2,2) and (3,3) for means of length 2", func() {
+		{"covariance shape", tensor.ErrShape, "metrics: FrechetDistance: shape mismatch covariances (2,2) and (3,3) for means of length 2", func() {
 			_, _ = FrechetDistance(tensor.Zeros(2), tensor.Eye(2), tensor.Zeros(2), tensor.Eye(3))
 		}},
-		{"feature widths", tensor.ErrShape, "tensor: FrechetDistanceOf: shape mismatch features (3,2) and (3,4)", func() {
+		{"feature widths", tensor.ErrShape, "metrics: FrechetDistanceOf: shape mismatch features (3,2) and (3,4)", func() {
 			_, _ = FrechetDistanceOf(tensor.Zeros(3, 2), tensor.Zeros(3, 4))
 		}},
 		{"one sample", tensor.ErrArgument, "tensor: Cov: bad argument 1 observations in (1,2); need at least 2", func() {
 			_, _ = FrechetDistanceOf(tensor.Zeros(1, 2), tensor.Zeros(3, 2))
 		}},
-		{"FID∞ lengths", tensor.ErrShape, "tensor: FIDInfinity: shape mismatch 2 sizes, 1 values", func() {
+		{"FID∞ lengths", tensor.ErrShape, "metrics: FIDInfinity: shape mismatch 2 sizes, 1 values", func() {
 			FIDInfinity([]int{1, 2}, []float64{1})
 		}},
-		{"FID∞ one size", tensor.ErrArgument, "tensor: FIDInfinity: bad argument 1 distinct sample sizes; need at least 2 for a line", func() {
+		{"FID∞ one size", tensor.ErrArgument, "metrics: FIDInfinity: bad argument 1 distinct sample sizes; need at least 2 for a line", func() {
 			FIDInfinity([]int{5, 5}, []float64{1, 2})
 		}},
-		{"FID∞ N", tensor.ErrArgument, "tensor: FIDInfinity: bad argument N = 0 with FID 1", func() {
+		{"FID∞ N", tensor.ErrArgument, "metrics: FIDInfinity: bad argument N = 0 with FID 1", func() {
 			FIDInfinity([]int{0, 5}, []float64{1, 2})
 		}},
-		{"FID curve N", tensor.ErrArgument, "tensor: FIDCurve: bad argument N = 20 from 10 generated samples", func() {
+		{"FID curve N", tensor.ErrArgument, "metrics: FIDCurve: bad argument N = 20 from 10 generated samples", func() {
 			_, _, _ = FIDCurve(tensor.Zeros(2), tensor.Eye(2), tensor.Zeros(10, 2), []int{5, 20}, newRand(1))
 		}},
 	})

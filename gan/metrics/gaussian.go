@@ -33,7 +33,7 @@ func (g Gaussian1D) CDF(x float64) float64 {
 
 func (g Gaussian1D) check(op string) {
 	if math.IsNaN(g.Mu) || math.IsInf(g.Mu, 0) || !(g.Sigma > 0) || math.IsInf(g.Sigma, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "N(%g, %g²): want a finite mean and a finite σ > 0", g.Mu, g.Sigma)
+		panicf(tensor.ErrArgument, op, "N(%g, %g²): want a finite mean and a finite σ > 0", g.Mu, g.Sigma)
 	}
 }
 
@@ -140,10 +140,10 @@ func W2Gaussian1D(p, q Gaussian1D) float64 {
 // tensor.ErrArgument if they are 0.
 func W2Sorted1D(a, b []float64) float64 {
 	if len(a) != len(b) {
-		tensor.Panicf(tensor.ErrShape, "W2Sorted1D", "%d vs %d values", len(a), len(b))
+		panicf(tensor.ErrShape, "W2Sorted1D", "%d vs %d values", len(a), len(b))
 	}
 	if len(a) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "W2Sorted1D", "no values")
+		panicf(tensor.ErrArgument, "W2Sorted1D", "no values")
 	}
 	as, bs := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	total := 0.0

@@ -29,23 +29,23 @@ import (
 func InceptionScore(probs *tensor.Tensor, splits int) (mean, std float64) {
 	const op = "InceptionScore"
 	if probs.Dims() != 2 {
-		tensor.Panicf(tensor.ErrShape, op, "predictions %s are not (N,K)", tensor.FormatShape(probs.Shape()))
+		panicf(tensor.ErrShape, op, "predictions %s are not (N,K)", tensor.FormatShape(probs.Shape()))
 	}
 	n, k := probs.Dim(0), probs.Dim(1)
 	if splits < 1 || splits > n {
-		tensor.Panicf(tensor.ErrArgument, op, "%d splits of %d predictions", splits, n)
+		panicf(tensor.ErrArgument, op, "%d splits of %d predictions", splits, n)
 	}
 	data := probs.Data()
 	for i := range n {
 		sum := 0.0
 		for _, p := range data[i*k : (i+1)*k] {
 			if !(p >= 0) || math.IsInf(p, 1) {
-				tensor.Panicf(tensor.ErrArgument, op, "row %d holds %g, not a probability", i, p)
+				panicf(tensor.ErrArgument, op, "row %d holds %g, not a probability", i, p)
 			}
 			sum += p
 		}
 		if math.Abs(sum-1) > 1e-6 {
-			tensor.Panicf(tensor.ErrArgument, op, "row %d sums to %g, not 1", i, sum)
+			panicf(tensor.ErrArgument, op, "row %d sums to %g, not 1", i, sum)
 		}
 	}
 	scores := make([]float64, splits)

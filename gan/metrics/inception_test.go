@@ -52,16 +52,16 @@ func TestInceptionScoreSplitBoundaries(t *testing.T) {
 
 func TestInceptionScorePanics(t *testing.T) {
 	runPanicCases(t, []panicCase{
-		{"not 2-D", tensor.ErrShape, "tensor: InceptionScore: shape mismatch predictions (4) are not (N,K)", func() {
+		{"not 2-D", tensor.ErrShape, "metrics: InceptionScore: shape mismatch predictions (4) are not (N,K)", func() {
 			InceptionScore(tensor.Full(0.25, 4), 1)
 		}},
-		{"too many splits", tensor.ErrArgument, "tensor: InceptionScore: bad argument 3 splits of 2 predictions", func() {
+		{"too many splits", tensor.ErrArgument, "metrics: InceptionScore: bad argument 3 splits of 2 predictions", func() {
 			InceptionScore(tensor.Full(0.5, 2, 2), 3)
 		}},
-		{"not a distribution", tensor.ErrArgument, "tensor: InceptionScore: bad argument row 1 sums to 1.5, not 1", func() {
+		{"not a distribution", tensor.ErrArgument, "metrics: InceptionScore: bad argument row 1 sums to 1.5, not 1", func() {
 			InceptionScore(tensor.FromRows([][]float64{{0.5, 0.5}, {1, 0.5}}), 1)
 		}},
-		{"negative", tensor.ErrArgument, "tensor: InceptionScore: bad argument row 0 holds -0.5, not a probability", func() {
+		{"negative", tensor.ErrArgument, "metrics: InceptionScore: bad argument row 0 holds -0.5, not a probability", func() {
 			InceptionScore(tensor.FromRows([][]float64{{-0.5, 1.5}}), 1)
 		}},
 	})

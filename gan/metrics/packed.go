@@ -36,14 +36,14 @@ const MaxPackedTerms = 10_000_000
 func PackedTotalVariation(p, q []float64, m int) float64 {
 	const op = "PackedTotalVariation"
 	if len(p) == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "no atoms")
+		panicf(tensor.ErrArgument, op, "no atoms")
 	}
 	pn, qn := normalisedPair(op, p, q)
 	if m < 1 {
-		tensor.Panicf(tensor.ErrArgument, op, "m = %d, want m ≥ 1", m)
+		panicf(tensor.ErrArgument, op, "m = %d, want m ≥ 1", m)
 	}
 	if terms := binomial(m+len(p)-1, len(p)-1); terms > MaxPackedTerms {
-		tensor.Panicf(tensor.ErrArgument, op, "%.3g count vectors for %d atoms and m = %d, more than %d", terms, len(p), m, MaxPackedTerms)
+		panicf(tensor.ErrArgument, op, "%.3g count vectors for %d atoms and m = %d, more than %d", terms, len(p), m, MaxPackedTerms)
 	}
 	// Depth-first over the atoms: atom k takes n of the left slots of the
 	// pack, in C(left, n) ways; coef is the multinomial coefficient so far

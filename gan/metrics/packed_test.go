@@ -49,16 +49,16 @@ func TestPackedTotalVariationOfAMissingMode(t *testing.T) {
 
 func TestPackedTotalVariationPanics(t *testing.T) {
 	runPanicCases(t, []panicCase{
-		{"lengths", tensor.ErrShape, "tensor: PackedTotalVariation: shape mismatch 2 vs 3 weights",
+		{"lengths", tensor.ErrShape, "metrics: PackedTotalVariation: shape mismatch 2 vs 3 weights",
 			func() { PackedTotalVariation([]float64{1, 1}, []float64{1, 1, 1}, 2) }},
-		{"empty", tensor.ErrArgument, "tensor: PackedTotalVariation: bad argument no atoms",
+		{"empty", tensor.ErrArgument, "metrics: PackedTotalVariation: bad argument no atoms",
 			func() { PackedTotalVariation(nil, nil, 2) }},
-		{"m", tensor.ErrArgument, "tensor: PackedTotalVariation: bad argument m = 0, want m ≥ 1",
+		{"m", tensor.ErrArgument, "metrics: PackedTotalVariation: bad argument m = 0, want m ≥ 1",
 			func() { PackedTotalVariation([]float64{1}, []float64{1}, 0) }},
-		{"negative weight", tensor.ErrArgument, "tensor: PackedTotalVariation: bad argument q[1] = -1 is not a weight",
+		{"negative weight", tensor.ErrArgument, "metrics: PackedTotalVariation: bad argument q[1] = -1 is not a weight",
 			func() { PackedTotalVariation([]float64{1, 1}, []float64{1, -1}, 2) }},
 		{"too many terms", tensor.ErrArgument,
-			"tensor: PackedTotalVariation: bad argument 1.76e+12 count vectors for 25 atoms and m = 20, more than 10000000",
+			"metrics: PackedTotalVariation: bad argument 1.76e+12 count vectors for 25 atoms and m = 20, more than 10000000",
 			func() { PackedTotalVariation(make25(), make25(), 20) }},
 	})
 }

@@ -28,10 +28,10 @@ import (
 func PrecisionRecall(real, generated *tensor.Tensor, k int) (precision, recall float64) {
 	const op = "PrecisionRecall"
 	if real.Dims() != 2 || generated.Dims() != 2 || real.Dim(1) != generated.Dim(1) {
-		tensor.Panicf(tensor.ErrShape, op, "real %s, generated %s", tensor.FormatShape(real.Shape()), tensor.FormatShape(generated.Shape()))
+		panicf(tensor.ErrShape, op, "real %s, generated %s", tensor.FormatShape(real.Shape()), tensor.FormatShape(generated.Shape()))
 	}
 	if k < 1 || real.Dim(0) <= k || generated.Dim(0) <= k {
-		tensor.Panicf(tensor.ErrArgument, op, "k = %d with %d real and %d generated points", k, real.Dim(0), generated.Dim(0))
+		panicf(tensor.ErrArgument, op, "k = %d with %d real and %d generated points", k, real.Dim(0), generated.Dim(0))
 	}
 	realRadii := KNNRadii(real, k)
 	fakeRadii := KNNRadii(generated, k)
@@ -44,11 +44,11 @@ func PrecisionRecall(real, generated *tensor.Tensor, k int) (precision, recall f
 // if points is not 2-D and with tensor.ErrArgument unless 1 ≤ k < N.
 func KNNRadii(points *tensor.Tensor, k int) []float64 {
 	if points.Dims() != 2 {
-		tensor.Panicf(tensor.ErrShape, "KNNRadii", "points %s are not (N,D)", tensor.FormatShape(points.Shape()))
+		panicf(tensor.ErrShape, "KNNRadii", "points %s are not (N,D)", tensor.FormatShape(points.Shape()))
 	}
 	n := points.Dim(0)
 	if k < 1 || k >= n {
-		tensor.Panicf(tensor.ErrArgument, "KNNRadii", "k = %d with %d points", k, n)
+		panicf(tensor.ErrArgument, "KNNRadii", "k = %d with %d points", k, n)
 	}
 	radii := make([]float64, n)
 	others := make([]float64, 0, n-1)

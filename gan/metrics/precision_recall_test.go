@@ -53,13 +53,13 @@ func TestPrecisionRecallEuclidean(t *testing.T) {
 
 func TestPrecisionRecallPanics(t *testing.T) {
 	runPanicCases(t, []panicCase{
-		{"widths", tensor.ErrShape, "tensor: PrecisionRecall: shape mismatch real (4,2), generated (4,3)", func() {
+		{"widths", tensor.ErrShape, "metrics: PrecisionRecall: shape mismatch real (4,2), generated (4,3)", func() {
 			PrecisionRecall(tensor.Zeros(4, 2), tensor.Zeros(4, 3), 1)
 		}},
-		{"k too large", tensor.ErrArgument, "tensor: PrecisionRecall: bad argument k = 3 with 5 real and 3 generated points", func() {
+		{"k too large", tensor.ErrArgument, "metrics: PrecisionRecall: bad argument k = 3 with 5 real and 3 generated points", func() {
 			PrecisionRecall(tensor.Zeros(5, 2), tensor.Zeros(3, 2), 3)
 		}},
-		{"k zero", tensor.ErrArgument, "tensor: KNNRadii: bad argument k = 0 with 3 points", func() {
+		{"k zero", tensor.ErrArgument, "metrics: KNNRadii: bad argument k = 0 with 3 points", func() {
 			KNNRadii(tensor.Zeros(3, 2), 0)
 		}},
 	})

@@ -43,7 +43,7 @@ func W1Exact(a, b *tensor.Tensor) float64 {
 func Assignment(a, b *tensor.Tensor) []int {
 	cost, n := distanceMatrix("Assignment", a, b)
 	if !allFinite(cost) {
-		tensor.Panicf(tensor.ErrArgument, "Assignment", "a coordinate or a distance is not finite")
+		panicf(tensor.ErrArgument, "Assignment", "a coordinate or a distance is not finite")
 	}
 	return minCostAssignment(cost, n)
 }
@@ -52,12 +52,12 @@ func Assignment(a, b *tensor.Tensor) []int {
 // returns n and the n×n matrix of distances ‖aᵢ − bⱼ‖, row-major.
 func distanceMatrix(op string, a, b *tensor.Tensor) ([]float64, int) {
 	if a.Dims() != 2 || !tensor.SameShape(a, b) {
-		tensor.Panicf(tensor.ErrShape, op, "%s vs %s, want two (n, d) point sets of one shape",
+		panicf(tensor.ErrShape, op, "%s vs %s, want two (n, d) point sets of one shape",
 			tensor.FormatShape(a.Shape()), tensor.FormatShape(b.Shape()))
 	}
 	n, d := a.Dim(0), a.Dim(1)
 	if n == 0 {
-		tensor.Panicf(tensor.ErrArgument, op, "no points")
+		panicf(tensor.ErrArgument, op, "no points")
 	}
 	x, y := a.Data(), b.Data()
 	cost := make([]float64, n*n)
@@ -179,10 +179,10 @@ func minCostAssignment(cost []float64, n int) []int {
 // tensor.ErrArgument if they are 0.
 func W1Sorted1D(a, b []float64) float64 {
 	if len(a) != len(b) {
-		tensor.Panicf(tensor.ErrShape, "W1Sorted1D", "%d vs %d values", len(a), len(b))
+		panicf(tensor.ErrShape, "W1Sorted1D", "%d vs %d values", len(a), len(b))
 	}
 	if len(a) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "W1Sorted1D", "no values")
+		panicf(tensor.ErrArgument, "W1Sorted1D", "no values")
 	}
 	as, bs := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	total := 0.0
@@ -208,7 +208,7 @@ func W1Sorted1D(a, b []float64) float64 {
 // tensor.ErrArgument if either sample is empty.
 func W1Between1D(a, b []float64) float64 {
 	if len(a) == 0 || len(b) == 0 {
-		tensor.Panicf(tensor.ErrArgument, "W1Between1D", "%d and %d values, want at least one each", len(a), len(b))
+		panicf(tensor.ErrArgument, "W1Between1D", "%d and %d values, want at least one each", len(a), len(b))
 	}
 	as, bs := slices.Sorted(slices.Values(a)), slices.Sorted(slices.Values(b))
 	n, m := int64(len(as)), int64(len(bs))

@@ -220,23 +220,23 @@ func randomSlice(r *rand.Rand, n int) []float64 {
 
 func TestWassersteinPanics(t *testing.T) {
 	runPanicCases(t, []panicCase{
-		{"W1Exact sizes", tensor.ErrShape, "tensor: W1Exact: shape mismatch (3,2) vs (4,2), want two (n, d) point sets of one shape",
+		{"W1Exact sizes", tensor.ErrShape, "metrics: W1Exact: shape mismatch (3,2) vs (4,2), want two (n, d) point sets of one shape",
 			func() { W1Exact(tensor.Zeros(3, 2), tensor.Zeros(4, 2)) }},
-		{"W1Exact dimensions", tensor.ErrShape, "tensor: W1Exact: shape mismatch (3,2) vs (3,1), want two (n, d) point sets of one shape",
+		{"W1Exact dimensions", tensor.ErrShape, "metrics: W1Exact: shape mismatch (3,2) vs (3,1), want two (n, d) point sets of one shape",
 			func() { W1Exact(tensor.Zeros(3, 2), tensor.Zeros(3, 1)) }},
-		{"W1Exact not 2-D", tensor.ErrShape, "tensor: W1Exact: shape mismatch (3) vs (3), want two (n, d) point sets of one shape",
+		{"W1Exact not 2-D", tensor.ErrShape, "metrics: W1Exact: shape mismatch (3) vs (3), want two (n, d) point sets of one shape",
 			func() { W1Exact(tensor.Zeros(3), tensor.Zeros(3)) }},
-		{"W1Exact empty", tensor.ErrArgument, "tensor: W1Exact: bad argument no points",
+		{"W1Exact empty", tensor.ErrArgument, "metrics: W1Exact: bad argument no points",
 			func() { W1Exact(tensor.Zeros(0, 2), tensor.Zeros(0, 2)) }},
-		{"Assignment sizes", tensor.ErrShape, "tensor: Assignment: shape mismatch (2,2) vs (1,2), want two (n, d) point sets of one shape",
+		{"Assignment sizes", tensor.ErrShape, "metrics: Assignment: shape mismatch (2,2) vs (1,2), want two (n, d) point sets of one shape",
 			func() { Assignment(tensor.Zeros(2, 2), tensor.Zeros(1, 2)) }},
-		{"Assignment NaN", tensor.ErrArgument, "tensor: Assignment: bad argument a coordinate or a distance is not finite",
+		{"Assignment NaN", tensor.ErrArgument, "metrics: Assignment: bad argument a coordinate or a distance is not finite",
 			func() { Assignment(tensor.FromRows([][]float64{{math.NaN()}}), tensor.Zeros(1, 1)) }},
-		{"W1Sorted1D sizes", tensor.ErrShape, "tensor: W1Sorted1D: shape mismatch 2 vs 3 values",
+		{"W1Sorted1D sizes", tensor.ErrShape, "metrics: W1Sorted1D: shape mismatch 2 vs 3 values",
 			func() { W1Sorted1D(make([]float64, 2), make([]float64, 3)) }},
-		{"W1Sorted1D empty", tensor.ErrArgument, "tensor: W1Sorted1D: bad argument no values",
+		{"W1Sorted1D empty", tensor.ErrArgument, "metrics: W1Sorted1D: bad argument no values",
 			func() { W1Sorted1D(nil, nil) }},
-		{"W1Between1D empty", tensor.ErrArgument, "tensor: W1Between1D: bad argument 0 and 2 values, want at least one each",
+		{"W1Between1D empty", tensor.ErrArgument, "metrics: W1Between1D: bad argument 0 and 2 values, want at least one each",
 			func() { W1Between1D(nil, make([]float64, 2)) }},
 	})
 }

@@ -51,7 +51,7 @@ func NewAdam(params []*autograd.Var, lr, beta1, beta2 float64) *Adam {
 
 func checkBeta(op, name string, beta float64) {
 	if !(beta >= 0 && beta < 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "%s = %g, want 0 ≤ %s < 1", name, beta, name)
+		panicf(tensor.ErrArgument, op, "%s = %g, want 0 ≤ %s < 1", name, beta, name)
 	}
 }
 

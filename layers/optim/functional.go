@@ -72,7 +72,7 @@ func AdamStep(params, grads []*autograd.Var, st AdamState, lr, beta1, beta2, eps
 	checkBeta(op, "β1", beta1)
 	checkBeta(op, "β2", beta2)
 	if !(eps >= 0) {
-		tensor.Panicf(tensor.ErrArgument, op, "ε = %g, want ε ≥ 0", eps)
+		panicf(tensor.ErrArgument, op, "ε = %g, want ε ≥ 0", eps)
 	}
 	m, v := momentsOf(op, "m", st.M, params), momentsOf(op, "v", st.V, params)
 	t := float64(st.T + 1)
@@ -114,11 +114,11 @@ func sqrtAwayFromZero(x *autograd.Var) *autograd.Var {
 // shape when present.
 func checkFunctional(op string, params, grads []*autograd.Var) {
 	if len(params) != len(grads) {
-		tensor.Panicf(tensor.ErrArgument, op, "%d parameters, %d gradients", len(params), len(grads))
+		panicf(tensor.ErrArgument, op, "%d parameters, %d gradients", len(params), len(grads))
 	}
 	for i, p := range params {
 		if g := grads[i]; g != nil && !sameShape(p.Value, g.Value) {
-			tensor.Panicf(tensor.ErrShape, op, "parameter %d has shape %s, its gradient %s",
+			panicf(tensor.ErrShape, op, "parameter %d has shape %s, its gradient %s",
 				i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(g.Value.Shape()))
 		}
 	}
@@ -134,11 +134,11 @@ func momentsOf(op, name string, moments, params []*autograd.Var) []*autograd.Var
 		return zeros
 	}
 	if len(moments) != len(params) {
-		tensor.Panicf(tensor.ErrArgument, op, "%d parameters, %d values of %s", len(params), len(moments), name)
+		panicf(tensor.ErrArgument, op, "%d parameters, %d values of %s", len(params), len(moments), name)
 	}
 	for i, p := range params {
 		if !sameShape(p.Value, moments[i].Value) {
-			tensor.Panicf(tensor.ErrShape, op, "parameter %d has shape %s, its %s %s",
+			panicf(tensor.ErrShape, op, "parameter %d has shape %s, its %s %s",
 				i, tensor.FormatShape(p.Value.Shape()), name, tensor.FormatShape(moments[i].Value.Shape()))
 		}
 	}

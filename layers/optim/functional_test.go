@@ -166,14 +166,14 @@ func TestFunctionalCallerMistakes(t *testing.T) {
 		msg  string
 	}{
 		{"lengths", func() { optim.SGDStep(params, params[:1], 0.1) }, tensor.ErrArgument,
-			"tensor: SGDStep: bad argument 2 parameters, 1 gradients"},
+			"optim: SGDStep: bad argument 2 parameters, 1 gradients"},
 		{"gradient shape", func() { optim.SGDStep(params[:1], params[1:], 0.1) }, tensor.ErrShape,
-			"tensor: SGDStep: shape mismatch parameter 0 has shape (2,3), its gradient (3)"},
+			"optim: SGDStep: shape mismatch parameter 0 has shape (2,3), its gradient (3)"},
 		{"moment count", func() {
 			optim.AdamStep(params, constGrads(params), optim.AdamState{M: params[:1], V: params}, 0.1, 0.9, 0.999, 1e-8)
-		}, tensor.ErrArgument, "tensor: AdamStep: bad argument 2 parameters, 1 values of m"},
+		}, tensor.ErrArgument, "optim: AdamStep: bad argument 2 parameters, 1 values of m"},
 		{"β2", func() { optim.AdamStep(params, constGrads(params), optim.AdamState{}, 0.1, 0.9, 1, 1e-8) },
-			tensor.ErrArgument, "tensor: AdamStep: bad argument β2 = 1, want 0 ≤ β2 < 1"},
+			tensor.ErrArgument, "optim: AdamStep: bad argument β2 = 1, want 0 ≤ β2 < 1"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -304,21 +304,21 @@ func TestCallerMistakesPanic(t *testing.T) {
 		msg  string
 	}{
 		{"negative lr", func() { optim.NewAdam(one, -1, 0.9, 0.999) }, tensor.ErrArgument,
-			"tensor: NewAdam: bad argument learning rate -1, want a finite lr ≥ 0"},
+			"optim: NewAdam: bad argument learning rate -1, want a finite lr ≥ 0"},
 		{"β1 = 1", func() { optim.NewAdam(one, 1e-3, 1, 0.999) }, tensor.ErrArgument,
-			"tensor: NewAdam: bad argument β1 = 1, want 0 ≤ β1 < 1"},
+			"optim: NewAdam: bad argument β1 = 1, want 0 ≤ β1 < 1"},
 		{"momentum 1.5", func() { optim.NewSGD(one, 1e-3, 1.5) }, tensor.ErrArgument,
-			"tensor: NewSGD: bad argument momentum 1.5, want 0 ≤ μ < 1"},
+			"optim: NewSGD: bad argument momentum 1.5, want 0 ≤ μ < 1"},
 		{"NaN SetLR", func() { optim.NewRMSprop(one, 1e-3).SetLR(math.NaN()) }, tensor.ErrArgument,
-			"tensor: SetLR: bad argument learning rate NaN, want a finite lr ≥ 0"},
+			"optim: SetLR: bad argument learning rate NaN, want a finite lr ≥ 0"},
 		{"nil parameter", func() { optim.NewSGD([]*autograd.Var{nil}, 1e-3, 0) }, tensor.ErrArgument,
-			"tensor: NewSGD: bad argument parameter 0 is nil"},
+			"optim: NewSGD: bad argument parameter 0 is nil"},
 		{"gradient shape", func() {
 			opt := optim.NewAdam(one, 1e-3, 0.9, 0.999)
 			one[0].Grad = tensor.Zeros(3, 2)
 			defer func() { one[0].Grad = nil }()
 			opt.Step()
-		}, tensor.ErrShape, "tensor: Adam.Step: shape mismatch parameter 0 has shape (2,3), its gradient (3,2)"},
+		}, tensor.ErrShape, "optim: Adam.Step: shape mismatch parameter 0 has shape (2,3), its gradient (3,2)"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {

@@ -54,7 +54,7 @@ func newBase(name, kind string, params []*autograd.Var, lr float64, slotNames ..
 	checkLR(op, lr)
 	for i, p := range params {
 		if p == nil || p.Value == nil {
-			tensor.Panicf(tensor.ErrArgument, op, "parameter %d is nil", i)
+			panicf(tensor.ErrArgument, op, "parameter %d is nil", i)
 		}
 	}
 	b := base{name: name, kind: kind, params: params, lr: lr, slotNames: slotNames}
@@ -70,7 +70,7 @@ func newBase(name, kind string, params []*autograd.Var, lr float64, slotNames ..
 
 func checkLR(op string, lr float64) {
 	if !(lr >= 0) || math.IsInf(lr, 1) {
-		tensor.Panicf(tensor.ErrArgument, op, "learning rate %g, want a finite lr ≥ 0", lr)
+		panicf(tensor.ErrArgument, op, "learning rate %g, want a finite lr ≥ 0", lr)
 	}
 }
 
@@ -103,7 +103,7 @@ func (o *base) gradOf(i int) []float64 {
 		return nil
 	}
 	if !sameShape(p.Value, p.Grad) {
-		tensor.Panicf(tensor.ErrShape, o.name+".Step", "parameter %d has shape %s, its gradient %s",
+		panicf(tensor.ErrShape, o.name+".Step", "parameter %d has shape %s, its gradient %s",
 			i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(p.Grad.Shape()))
 	}
 	return p.Grad.Data()

@@ -29,7 +29,7 @@ type SGD struct {
 // is negative or not finite, μ is outside [0, 1), or a parameter is nil.
 func NewSGD(params []*autograd.Var, lr, momentum float64) *SGD {
 	if !(momentum >= 0 && momentum < 1) {
-		tensor.Panicf(tensor.ErrArgument, "NewSGD", "momentum %g, want 0 ≤ μ < 1", momentum)
+		panicf(tensor.ErrArgument, "NewSGD", "momentum %g, want 0 ≤ μ < 1", momentum)
 	}
 	return &SGD{base: newBase("SGD", "sgd", params, lr, "v"), momentum: momentum}
 }
