@@ -48,7 +48,7 @@ const (
 // with tensor.ErrArgument if n is negative.
 func TwinBars(r *rand.Rand, n int) (images *tensor.Tensor, angles []float64) {
 	if n < 0 {
-		tensor.Panicf(tensor.ErrArgument, "TwinBars", "negative sample count %d", n)
+		panicf(tensor.ErrArgument, "TwinBars", "negative sample count %d", n)
 	}
 	const s = TwinBarsSize
 	images = tensor.Full(-1, n, 1, s, s)
@@ -120,10 +120,10 @@ const (
 func ReadBar(images *tensor.Tensor, k int, far bool) Bar {
 	const s = TwinBarsSize
 	if sh := images.Shape(); len(sh) != 4 || sh[1] != 1 || sh[2] != s || sh[3] != s {
-		tensor.Panicf(tensor.ErrShape, "ReadBar", "images %s, want (N,1,%d,%d)", tensor.FormatShape(sh), s, s)
+		panicf(tensor.ErrShape, "ReadBar", "images %s, want (N,1,%d,%d)", tensor.FormatShape(sh), s, s)
 	}
 	if k < 0 || k >= images.Dim(0) {
-		tensor.Panicf(tensor.ErrIndex, "ReadBar", "image %d of %d", k, images.Dim(0))
+		panicf(tensor.ErrIndex, "ReadBar", "image %d of %d", k, images.Dim(0))
 	}
 	at := 0
 	if far {
@@ -199,7 +199,7 @@ type TwinBarsScore struct {
 // (N, 1, 16, 16) with N ≥ 2.
 func ScoreTwinBars(images *tensor.Tensor) TwinBarsScore {
 	if images.Dims() != 4 || images.Dim(0) < 2 {
-		tensor.Panicf(tensor.ErrShape, "ScoreTwinBars", "images %s, want (N,1,%d,%d) with N ≥ 2",
+		panicf(tensor.ErrShape, "ScoreTwinBars", "images %s, want (N,1,%d,%d) with N ≥ 2",
 			tensor.FormatShape(images.Shape()), TwinBarsSize, TwinBarsSize)
 	}
 	n := images.Dim(0)
