@@ -204,3 +204,31 @@ func TestStackedStageOneIsFixed(t *testing.T) {
 		assert.NotNil(t, p.Var.Grad, p.Name)
 	}
 }
+
+// Stage 2 is conditioned on stage 1: the stacked generator's image
+// changes when stage 1's image does (other weights in G1, the same noise),
+// and when the noise map does (the same stage 1 image).
+func TestStackedStageTwoSeesStageOne(t *testing.T) {
+	r := rand.New(rand.NewPCG(9, 10))
+	g1, _ := gan.NewDCGAN(r, gan.DCGANConfig{Size: 8, Noise: 4, Width: 4})
+	g1b, _ := gan.NewDCGAN(r, gan.DCGANConfig{Size: 8, Noise: 4, Width: 4})
+	g2 := layers.NewSequential(layers.NewConv2D(r, 3, 2, 3, 1, 1), layers.ReLU{}, layers.NewConvTranspose2D(r, 2, 1, 4, 2, 1), layers.Tanh{})
+	z := tensor.RandN(r, 4, 4+2*64)
+	draw := func(g1 *layers.Sequential, z *tensor.Tensor) []float64 {
+		var out *autograd.Var
+		autograd.NoGrad(func() { out = (&stackedG{G1: g1, G2: g2, noise: 4, k: 2}).Forward(autograd.Const(z)) })
+		return out.Value.Data()
+	}
+	base := draw(g1, z)
+	assert.NotEqual(t, base, draw(g1b, z), "another stage 1, the same noise")
+	z2 := z.Clone()
+	for i := range 4 { // only the noise map n, not z₁
+		z2.Data()[i*z2.Dim(1)+4+7] += 1
+	}
+	assert.NotEqual(t, base, draw(g1, z2), "another noise map, the same stage 1")
+	z3 := z.Clone()
+	for i := range 4 { // only z₁
+		z3.Data()[i*z3.Dim(1)] += 1
+	}
+	assert.NotEqual(t, base, draw(g1, z3), "another z₁, the same noise map")
+}
