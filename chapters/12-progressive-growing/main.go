@@ -663,8 +663,9 @@ func realsAt(x *tensor.Tensor, res int, fading bool, alpha float64) *tensor.Tens
 	return tensor.Add(tensor.Scale(low, 1-alpha), tensor.Scale(x, alpha))
 }
 
-// progressive grows G and D from 4×4 to 16×16 in five phases of a fifth of
-// the budget each. Each phase starts fresh Adam optimizers (ProGAN's code
+// progressive grows G and D from 4×4 to 16×16 through the -phases
+// schedule, every phase the same number of steps, as many as fit in the
+// budget (a 4×4 step costs a twentieth of an 8×8 one). Each phase starts fresh Adam optimizers (ProGAN's code
 // resets them at every resolution); the learning rate keeps falling with
 // the work done over the whole run. α rises linearly over a fading phase,
 // (i − ½)/k at its step i of k.
@@ -771,7 +772,9 @@ type stageImages struct {
 	consistency, shuffled float64
 }
 
-// stack trains the two stages for half the budget each. Stage 1 is DCGAN
+// stack trains the two stages for the same number of steps, as many as
+// fit in the budget (a stage 1 step costs about a fifth of a stage 2
+// one). Stage 1 is DCGAN
 // at 8×8 (gan.NewDCGAN) on the digits reduced to 8×8. Stage 2's generator
 // is
 //
@@ -781,7 +784,8 @@ type stageImages struct {
 //
 // and its discriminator DCGAN's at 16×16, which sees only the 16×16 image,
 // as StackGAN's stage-2 discriminator sees the image (and the text, which
-// we do not have). Each stage's learning rate falls to 0 over its half.
+// we do not have). Each stage's learning rate falls to 0 over its own
+// steps.
 func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*method, *stageImages, error) {
 	b := cfg.budget
 	m := &method{steps: map[string]int{}, costs: map[string]float64{}}
