@@ -118,7 +118,14 @@ var spec = chapter.Spec{
 		cfg.digits.RegisterFlag(fs)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(b.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed numbers"))
+			// Stage 2's noise maps: a batch's (B,K·64), its first layer's
+			// input and the 3×3 windows of it (9×) with their gradients,
+			// that layer's weights (C/2,1+K,3,3) with Adam's state, and the
+			// evaluation's maps (N,K·64).
+			k := float64(cfg.refineNoise)
+			refiner := chapter.Need{What: fmt.Sprintf("the stacked refiner's noise maps (-refine-noise %d)", cfg.refineNoise),
+				Bytes: (24*float64(b.Batch)+float64(b.EvalSamples))*k*64*8 + 4*float64(b.Width)*k*9*8}
+			return append(b.Memory(f.Steps), refiner, cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed numbers"))
 		})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},

@@ -72,6 +72,7 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-phases", "4,fade16,16"}, Want: "12-progressive-growing: -phases 4,fade16,16: \"fade16\" must follow a phase at 8×8\n"},
 		chaptertest.BadValue{Args: []string{"-phases", "4,8"}, Want: "12-progressive-growing: -phases 4,8: the last phase must be at 16×16, the images' size\n"},
 		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "12-progressive-growing: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-refine-noise", "100000000"}, Want: "12-progressive-growing: these flags need about …"},
 	)
 	chaptertest.EveryFlag(t, spec)
 }
