@@ -352,6 +352,7 @@ func Conv2D(x, w *Tensor, g ConvGeom) *Tensor {
 	defer putConvScratch(yhat)
 	windowsInto(xhat.floats(rows*cols), x.data, d, g)
 	gemm(false, false, d.o, cols, rows, w.data, rows, xhat.f, cols, yhat.floats(d.o*cols), cols)
+	countMultiplyAdds(1, d.o, cols, rows)
 	y := newMatMulResult(n, d.o, oh, ow)
 	fromChannelMajor(y.data, yhat.f, n, d.o, oh*ow)
 	return y
@@ -396,6 +397,7 @@ func ConvTranspose2D(y, w *Tensor, g ConvGeom, h, wd int) *Tensor {
 	defer putConvScratch(dcols)
 	toChannelMajor(yhat.floats(o*cols), y.data, n, o, oh*ow)
 	gemm(true, false, rows, cols, o, w.data, rows, yhat.f, cols, dcols.floats(rows*cols), cols)
+	countMultiplyAdds(1, rows, cols, o)
 	x := Zeros(n, c, h, wd) // the windows add into it
 	foldWindows(x.data, dcols.f, d, g)
 	return x
@@ -432,6 +434,7 @@ func Conv2DWeightGrad(x, y *Tensor, g ConvGeom) *Tensor {
 	toChannelMajor(yhat.floats(d.o*cols), y.data, n, d.o, oh*ow)
 	dw := newMatMulResult(d.o, c, g.KH, g.KW)
 	gemm(false, true, d.o, rows, cols, yhat.f, cols, xhat.f, cols, dw.data, rows)
+	countMultiplyAdds(1, d.o, rows, cols)
 	return dw
 }
 

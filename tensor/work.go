@@ -9,9 +9,9 @@ var multiplyAdds atomic.Int64
 // MultiplyAdds returns how many scalar multiply-adds the matrix products of
 // this package have done since the program started: batch·m·n·k for each
 // product of op(A) (m×k) by op(B) (k×n), whichever kernel ran it and however
-// many goroutines shared it. MatMul, MatMulT and MatMulTInto count; so does
-// everything built on them: linear layers, convolutions (as im2col
-// products), and their backward passes.
+// many goroutines shared it. MatMul, MatMulT and MatMulTInto count, and so
+// do Conv2D, ConvTranspose2D and Conv2DWeightGrad, one product each (see
+// Conv2D): linear layers, convolutions and their backward passes.
 //
 // The count is a measure of work that does not depend on the machine, its
 // load or GOMAXPROCS: two pieces of code can be compared by the products

@@ -20,6 +20,8 @@ func TestMultiplyAddsCountsEveryProduct(t *testing.T) {
 	a, b := RandN(r, 3, 4), RandN(r, 4, 5)
 	batchA, batchB := RandN(r, 6, 3, 4), RandN(r, 6, 4, 5)
 	big := RandN(r, 300, 300) // split over goroutines when there are two
+	img, kernel, out := RandN(r, 2, 3, 6, 5), RandN(r, 4, 3, 3, 3), RandN(r, 2, 4, 6, 5)
+	same := ConvGeom{KH: 3, KW: 3, SH: 1, SW: 1, PH: 1, PW: 1}
 	for _, c := range []struct {
 		name string
 		run  func()
@@ -33,6 +35,12 @@ func TestMultiplyAddsCountsEveryProduct(t *testing.T) {
 		{"shared A (3,4)·(6,4,5)", func() { MatMul(a, batchB) }, 6 * 3 * 4 * 5},
 		{"shared B (6,3,4)·(4,5)", func() { MatMul(batchA, b) }, 6 * 3 * 4 * 5},
 		{"large (300,300)²", func() { MatMul(big, big) }, 300 * 300 * 300},
+		// (2,3,6,5) → (2,4,6,5) with a 3×3 kernel, padding 1: every output
+		// a sum over a 3×3×3 window, padding terms included, and the two
+		// adjoints the same products turned around.
+		{"Conv2D", func() { Conv2D(img, kernel, same) }, 2 * 4 * 30 * 27},
+		{"ConvTranspose2D", func() { ConvTranspose2D(out, kernel, same, 6, 5) }, 2 * 4 * 30 * 27},
+		{"Conv2DWeightGrad", func() { Conv2DWeightGrad(img, out, same) }, 2 * 4 * 30 * 27},
 		{"element-wise work is not counted", func() { Add(a, a); Sum(Mul(b, b), 0) }, 0},
 	} {
 		t.Run(c.name, func(t *testing.T) { assert.Equal(t, c.want, countOf(c.run)) })
