@@ -48,6 +48,51 @@ func Linear(x, w, b *Var) *Var {
 	})
 }
 
+// LinearReLU returns ReLU(Linear(x, w, b)) = max(x·Wᵀ + b, 0) in one node,
+// x (N, in), W (out, in), b (out) or nil → (N, out). Apart, the linear
+// layer's output z would stay in the graph until the graph is dropped,
+// though nothing needs it: ReLU's gradient needs only where z > 0, which
+// is where the output y > 0. Together, z is recycled at once. With
+// G = ∂L/∂y and Gz = G ⊙ H(y), H the Heaviside step,
+//
+//	∂L/∂x = Gz·W,   ∂L/∂W = Gzᵀ·x,   ∂L/∂b = Σ_rows Gz,
+//
+// from the same differentiable operations as Linear followed by ReLU, so
+// values and gradients of both orders are the same bits as the pair's.
+// layers.Sequential uses it for a Linear followed by a ReLU. It panics
+// with tensor.ErrShape if the shapes do not fit.
+func LinearReLU(x, w, b *Var) *Var {
+	z := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out), a fresh tensor
+	parents := []*Var{x, w}
+	if b != nil {
+		bs := b.Value.Shape()
+		if len(bs) != 1 || bs[0] != z.Dim(1) {
+			panicf(tensor.ErrShape, "LinearReLU", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
+		}
+		tensor.AddRowsInplace(z, b.Value)
+		parents = append(parents, b)
+	}
+	y := tensor.ReLU(z)
+	tensor.Recycle(z)
+	return newOp(y, "LinearReLU", parents, func(g *Var, need []bool) []*Var {
+		gz := reluGrad(g, y) // H(y) = H(z): the same mask
+		grads := make([]*Var, len(parents))
+		if need[0] {
+			grads[0] = MatMulT(gz, false, w, false) // (N, out)·(out, in)
+		}
+		if need[1] {
+			grads[1] = MatMulT(gz, true, x, false) // (out, N)·(N, in)
+		}
+		if b != nil && need[2] {
+			grads[2] = Sum(gz, 0)
+		}
+		if !IsRecording() {
+			tensor.Recycle(gz.Value) // used up: no graph refers to it
+		}
+		return grads
+	})
+}
+
 // Maxout returns a layer of maxout units (Goodfellow et al., arXiv
 // 1302.4389): k = pieces affine maps per unit, and the largest,
 //

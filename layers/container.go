@@ -26,10 +26,27 @@ func NewSequential(modules ...Module) *Sequential {
 
 // Forward applies the modules in order.
 func (s *Sequential) Forward(x *autograd.Var) *autograd.Var {
-	for _, m := range s.Layers {
-		x = m.Forward(x)
+	for i := 0; i < len(s.Layers); i++ {
+		if l, ok := s.Layers[i].(*Linear); ok && i+1 < len(s.Layers) && isReLU(s.Layers[i+1]) {
+			// A Linear and the ReLU after it, as one node that does not
+			// keep the Linear's output (autograd.LinearReLU): the same
+			// values and gradients, less memory.
+			l.checkInput("Linear", x)
+			x = autograd.LinearReLU(x, l.Weight, l.Bias)
+			i++
+			continue
+		}
+		x = s.Layers[i].Forward(x)
 	}
 	return x
+}
+
+func isReLU(m Module) bool {
+	switch m.(type) {
+	case ReLU, *ReLU:
+		return true
+	}
+	return false
 }
 
 // Parameters lists every module's parameters, in order, with index prefixes.
