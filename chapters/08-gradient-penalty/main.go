@@ -75,19 +75,6 @@ type config struct {
 	g8Steps      int
 }
 
-// budget is the shared toy budget with evaluations every 100 steps instead
-// of 50: the coverage of 2,500 samples costs about as much as a few
-// training steps, and the final numbers do not depend on how often they are
-// taken. The runs keep the shared 2,000 steps: at 3,000 (chapter 01's
-// default) WGAN-GP's samples get only slightly sharper and the chapter
-// takes about 30 s of CPU instead of 18 (docs/08-gradient-penalty.md has
-// the measurements). "-steps 3000" reproduces chapter 01's reference.
-func budget() gan.ToyBudget {
-	b := gan.DefaultToyBudget()
-	b.EvalEvery = 100
-	return b
-}
-
 var spec = chapter.Spec{
 	Name:     "08-gradient-penalty",
 	Defaults: chapter.Flags{Seed: 1, Steps: gan.ToyDefaultSteps},
@@ -95,7 +82,7 @@ var spec = chapter.Spec{
 		"gaussians8_wgangp.svg", "gaussians8_dragan.svg", "gaussians8_clip.svg",
 		"modes_over_time.svg", "grad_norm_over_time.svg", "grad_norm_hist.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
-		cfg := config{budget: budget(), draganLambda: 10, g8Steps: 600}
+		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: 10, g8Steps: 600}
 		cfg.budget.RegisterFlags(fs)
 		fs.Float(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ", chapter.NonNegative)
 		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)
