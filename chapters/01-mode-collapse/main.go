@@ -39,7 +39,7 @@
 //     grid-25 with the same budget (steps, batch, hidden width, learning
 //     rate scaling, seed). Its game is gan.WGANGP, the same lines chapter
 //     08 writes out (its test keeps the two equal), so chapter 08 run
-//     with -steps 3000 reports the same bits for it. The GAN ends with
+//     with -steps 3000 reports the same coverage for it. The GAN ends with
 //     fewer modes or a higher reverse KL (on seeds 1-5: both on four, the
 //     higher reverse KL on the fifth).
 //
