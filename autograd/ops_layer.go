@@ -48,6 +48,63 @@ func Linear(x, w, b *Var) *Var {
 	})
 }
 
+// Maxout returns a layer of maxout units (Goodfellow et al., arXiv
+// 1302.4389): k = pieces affine maps per unit, and the largest,
+//
+//	z = x·Wᵀ + b  (N, out·k),   y[n, j] = max_{p<k} z[n, j·k + p]  → (N, out),
+//
+// x (N, in), W (out·k, in), b (out·k) or nil. It is Linear, a reshape to
+// (N, out, k) and MaxKeep along the pieces, in one node: the backward pass
+// needs only which piece won, so z, k times the size of y, is recycled at
+// once instead of being kept in the graph. With G = ∂L/∂y and Gz the
+// (N, out·k) matrix that holds each G[n, j] at unit j's winning piece
+// (the first one on a tie) and zeros elsewhere,
+//
+//	∂L/∂x = Gz·W,   ∂L/∂W = Gzᵀ·x,   ∂L/∂b = Σ_rows Gz,
+//
+// built from the same differentiable operations as the unfused chain, so
+// the values and both orders of gradients are the same bits. It panics
+// with tensor.ErrShape if the shapes do not fit or W's rows are not a
+// multiple of pieces, and with tensor.ErrArgument if pieces < 1.
+func Maxout(x, w, b *Var, pieces int) *Var {
+	if pieces < 1 {
+		panicf(tensor.ErrArgument, "Maxout", "%d pieces, want at least 1", pieces)
+	}
+	if rows := w.Value.Dim(0); rows%pieces != 0 {
+		panicf(tensor.ErrShape, "Maxout", "weight %s: %d rows are not a multiple of %d pieces", tensor.FormatShape(w.Value.Shape()), rows, pieces)
+	}
+	z := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out·k), a fresh tensor
+	parents := []*Var{x, w}
+	if b != nil {
+		bs := b.Value.Shape()
+		if len(bs) != 1 || bs[0] != z.Dim(1) {
+			panicf(tensor.ErrShape, "Maxout", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
+		}
+		tensor.AddRowsInplace(z, b.Value)
+		parents = append(parents, b)
+	}
+	n, units := z.Dim(0), z.Dim(1)/pieces
+	best, index := tensor.MaxKeepArg(tensor.Reshape(z, n, units, pieces), 2) // (N, out, 1)
+	tensor.Recycle(z)
+	return newOp(tensor.Reshape(best, n, units), "Maxout", parents, func(g *Var, need []bool) []*Var {
+		gz := Reshape(putAlong(Reshape(g, n, units, 1), 2, index, pieces), n, units*pieces) // Gz
+		grads := make([]*Var, len(parents))
+		if need[0] {
+			grads[0] = MatMulT(gz, false, w, false) // (N, out·k)·(out·k, in)
+		}
+		if need[1] {
+			grads[1] = MatMulT(gz, true, x, false) // (out·k, N)·(N, in)
+		}
+		if b != nil && need[2] {
+			grads[2] = Sum(gz, 0)
+		}
+		if !IsRecording() {
+			tensor.Recycle(gz.Value) // used up: no graph refers to it
+		}
+		return grads
+	})
+}
+
 // BatchNorm normalises every feature of x over the batch, then scales and
 // shifts it (Ioffe and Szegedy, arXiv 1502.03167):
 //

@@ -132,6 +132,12 @@ func opCases() []opCase {
 		{"AddChannels/2-D", binaryOp(func(x, b *Var) *Var { return Mul(AddChannels(x, b), AddChannels(x, b)) }), []*tensor.Tensor{away(r, 4, 3), away(r, 3)}},
 		{"Linear", func(x []*Var) *Var { return Linear(x[0], x[1], x[2]) },
 			[]*tensor.Tensor{away(r, 3, 2), away(r, 4, 2), away(r, 4)}},
+		// Random inputs against distinct weights: no two pieces tie (grid
+		// values in both could), and a small step never changes a winner.
+		{"Maxout", func(x []*Var) *Var { return Tanh(Maxout(x[0], x[1], x[2], 3)) },
+			[]*tensor.Tensor{away(r, 3, 2), distinct(r, 6, 2), distinct(r, 6)}},
+		{"Maxout/no bias, times y", func(x []*Var) *Var { return Mul(Maxout(x[0], x[1], nil, 2), x[2]) },
+			[]*tensor.Tensor{away(r, 3, 2), distinct(r, 8, 2), away(r, 3, 4)}},
 		{"Linear/no bias", binaryOp(func(x, w *Var) *Var { return Linear(x, w, nil) }), []*tensor.Tensor{away(r, 3, 2), away(r, 4, 2)}},
 		{"Linear/tanh", func(x []*Var) *Var { return Tanh(Linear(x[0], x[1], x[2])) },
 			[]*tensor.Tensor{away(r, 3, 2), away(r, 4, 2), away(r, 4)}},

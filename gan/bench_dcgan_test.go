@@ -80,9 +80,11 @@ func BenchmarkDCGANStep(b *testing.B) {
 		s.step()
 	}
 	b.ReportAllocs()
+	cpu := processCPUTime()
 	for b.Loop() {
 		s.step()
 	}
+	reportCPUTime(b, cpu)
 }
 
 // The DCGAN step trains and is deterministic: two runs from the same seed

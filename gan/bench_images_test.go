@@ -26,7 +26,5 @@ func BenchmarkImageDCGANStep(b *testing.B) {
 		step(i)
 		i++
 	}
-	if used := processCPUTime() - cpu; used > 0 {
-		b.ReportMetric(float64(used.Milliseconds())/float64(b.N), "cpu-ms/op")
-	}
+	reportCPUTime(b, cpu)
 }

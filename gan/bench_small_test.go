@@ -112,9 +112,11 @@ func BenchmarkSmallGANStep(b *testing.B) {
 				s.step()
 			}
 			b.ReportAllocs()
+			cpu := processCPUTime()
 			for b.Loop() {
 				s.step()
 			}
+			reportCPUTime(b, cpu)
 		})
 	}
 }
@@ -129,9 +131,11 @@ func BenchmarkSmallWGANGPStep(b *testing.B) {
 				s.step()
 			}
 			b.ReportAllocs()
+			cpu := processCPUTime()
 			for b.Loop() {
 				s.step()
 			}
+			reportCPUTime(b, cpu)
 		})
 	}
 }

@@ -66,9 +66,11 @@ func BenchmarkWGANGPToyStep(b *testing.B) {
 		w.step()
 	}
 	b.ReportAllocs()
+	cpu := processCPUTime()
 	for b.Loop() {
 		w.step()
 	}
+	reportCPUTime(b, cpu)
 }
 
 // The workload trains: on a small version, the critic's Wasserstein

@@ -4,6 +4,7 @@ package gan
 
 import (
 	"syscall"
+	"testing"
 	"time"
 )
 
@@ -16,4 +17,14 @@ func processCPUTime() time.Duration {
 		return 0
 	}
 	return time.Duration(ru.Utime.Nano() + ru.Stime.Nano())
+}
+
+// reportCPUTime adds the process's CPU time per iteration since start
+// ("cpu-ms/op") to a benchmark's results. With -cpu 1 it is the time of the
+// work itself even when other programs share the core, which makes it the
+// figure to compare with a single-threaded reference timed the same way.
+func reportCPUTime(b *testing.B, start time.Duration) {
+	if used := processCPUTime() - start; used > 0 && start > 0 {
+		b.ReportMetric(used.Seconds()*1e3/float64(b.N), "cpu-ms/op")
+	}
 }

@@ -40,11 +40,9 @@ func NewMaxout(r *rand.Rand, in, out, pieces int, opts ...Option) *Maxout {
 // tensor.ErrShape if x is not (N, in).
 func (m *Maxout) Forward(x *autograd.Var) *autograd.Var {
 	m.Linear.checkInput("Maxout", x)
-	n, out := x.Value.Dim(0), m.Linear.Weight.Value.Dim(0)/m.Pieces
-	z := m.Linear.affine(x)                   // (N, out·k)
-	z = autograd.Reshape(z, n, out, m.Pieces) // (N, out, k)
-	y := autograd.MaxKeep(z, 2)               // (N, out, 1)
-	return autograd.Reshape(y, n, out)        // (N, out)
+	// Linear, then the largest of each unit's k pieces, in one node
+	// (autograd.Maxout), which keeps only the winners for the backward pass.
+	return autograd.Maxout(x, m.Linear.Weight, m.Linear.Bias, m.Pieces) // (N, out)
 }
 
 // Parameters returns the inner Linear's "weight" and "bias".

@@ -237,28 +237,7 @@ func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
 	out := empty(shape)
 	idx := make([]int, outer*inner)
 	if inner == 1 { // contiguous slices, such as a maxout unit's pieces
-		for o := range outer {
-			slice := t.data[o*n : (o+1)*n]
-			best, arg := slice[0], 0
-			for k, v := range slice[1:] {
-				// A select, not a branch (which piece wins is random):
-				// the compiler turns this into a conditional move.
-				next := arg
-				if v > best {
-					next = k + 1
-				}
-				arg, best = next, max(best, v)
-			}
-			if best != best { // a NaN, which max keeps: point at the first
-				for k, v := range slice {
-					if v != v {
-						arg = k
-						break
-					}
-				}
-			}
-			out.data[o], idx[o] = best, arg
-		}
+		maxRows(out.data, idx, t.data, outer, n)
 		return out, idx
 	}
 	for o := 0; o < outer; o++ {
@@ -276,6 +255,66 @@ func maxAxis(op string, t *Tensor, axis int) (*Tensor, []int) {
 		}
 	}
 	return out, idx
+}
+
+// maxRows writes the maximum of each of the rows consecutive slices of n
+// values of src to best, and the position of its first occurrence to arg.
+// A NaN wins over every number, and arg points at the first NaN.
+//
+// Which piece wins is random, so a branch per comparison would be
+// mispredicted half the time: each comparison is a select the compiler
+// turns into a conditional move, and max is the builtin. Both depend on
+// the previous comparison, so four rows are walked side by side, four
+// independent chains the processor overlaps.
+func maxRows(best []float64, arg []int, src []float64, rows, n int) {
+	r := 0
+	for ; r+4 <= rows; r += 4 {
+		s0 := src[r*n : (r+1)*n]
+		s1 := src[(r+1)*n : (r+2)*n][:len(s0)]
+		s2 := src[(r+2)*n : (r+3)*n][:len(s0)]
+		s3 := src[(r+3)*n : (r+4)*n][:len(s0)]
+		b0, b1, b2, b3 := s0[0], s1[0], s2[0], s3[0]
+		a0, a1, a2, a3 := 0, 0, 0, 0
+		for k := 1; k < len(s0); k++ {
+			v0, v1, v2, v3 := s0[k], s1[k], s2[k], s3[k]
+			if v0 > b0 {
+				a0 = k
+			}
+			if v1 > b1 {
+				a1 = k
+			}
+			if v2 > b2 {
+				a2 = k
+			}
+			if v3 > b3 {
+				a3 = k
+			}
+			b0, b1, b2, b3 = max(b0, v0), max(b1, v1), max(b2, v2), max(b3, v3)
+		}
+		best[r], best[r+1], best[r+2], best[r+3] = b0, b1, b2, b3
+		arg[r], arg[r+1], arg[r+2], arg[r+3] = a0, a1, a2, a3
+	}
+	for ; r < rows; r++ {
+		s := src[r*n : (r+1)*n]
+		b, a := s[0], 0
+		for k := 1; k < len(s); k++ {
+			if s[k] > b {
+				a = k
+			}
+			b = max(b, s[k])
+		}
+		best[r], arg[r] = b, a
+	}
+	for r, b := range best[:rows] {
+		if b != b { // a NaN, which max keeps: point at the first
+			for k, v := range src[r*n : (r+1)*n] {
+				if v != v {
+					arg[r] = k
+					break
+				}
+			}
+		}
+	}
 }
 
 func ones(n int) []int {
