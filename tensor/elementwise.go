@@ -424,7 +424,7 @@ func LeakyReLU(t *Tensor, slope float64) *Tensor {
 	return out
 }
 
-// Step returns 1 where x > 0 and 0 elsewhere: the derivative of ReLU away
+// Heaviside returns 1 where x > 0 and 0 elsewhere: the derivative of ReLU away
 // from 0, the Heaviside step H(x).
 func Heaviside(t *Tensor) *Tensor {
 	out := empty(t.shape)
