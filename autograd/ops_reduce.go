@@ -51,9 +51,9 @@ func Mean(x *Var, axes ...int) *Var {
 	return Scale(s, float64(s.Value.Len())/float64(max(x.Value.Len(), 1)))
 }
 
-// VarKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
+// VarianceKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
 // keeping them, as batch normalisation uses it.
-func VarKeep(x *Var, axes ...int) *Var {
+func VarianceKeep(x *Var, axes ...int) *Var {
 	d := Sub(x, MeanKeep(x, axes...))
 	return MeanKeep(Mul(d, d), axes...)
 }

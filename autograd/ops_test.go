@@ -90,7 +90,7 @@ func opCases() []opCase {
 		{"SumKeep/axes", unary(func(x *Var) *Var { return SumKeep(x, 0, 2) }), []*tensor.Tensor{away(r, 2, 3, 4)}},
 		{"Mean", unary(func(x *Var) *Var { return Mean(x, -1) }), []*tensor.Tensor{away(r, 2, 3)}},
 		{"MeanKeep", unary(func(x *Var) *Var { return MeanKeep(x, 0) }), []*tensor.Tensor{away(r, 2, 3)}},
-		{"VarKeep", unary(func(x *Var) *Var { return VarKeep(x, 0) }), []*tensor.Tensor{away(r, 4, 3)}},
+		{"VarianceKeep", unary(func(x *Var) *Var { return VarianceKeep(x, 0) }), []*tensor.Tensor{away(r, 4, 3)}},
 		{"MaxKeep", unary(func(x *Var) *Var { return MaxKeep(x, 1) }), []*tensor.Tensor{distinct(r, 3, 4)}},
 		{"LogSumExp", unary(func(x *Var) *Var { return LogSumExp(x, 1) }), []*tensor.Tensor{away(r, 3, 4)}},
 		{"Softmax", unary(func(x *Var) *Var { return Softmax(x, 0) }), []*tensor.Tensor{away(r, 3, 4)}},
