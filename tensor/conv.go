@@ -489,42 +489,63 @@ func forImages(n, values int, f func(b int)) {
 	}
 }
 
+// padded describes one image channel copied into a zero border, so that
+// every window of the convolution lies inside it: pixel (y, x) sits at
+// (y + PH)·w + x + PW, and window position (oy, ox) of kernel tap (i, j)
+// reads (oy·SH + i)·w + ox·SW + j. off[oy·OW + ox] = oy·SH·w + ox·SW is
+// that position's offset from the tap's corner i·w + j.
+type padded struct {
+	h, w int
+	off  []int
+}
+
+func newPadded(d convDims, g ConvGeom) padded {
+	p := padded{
+		h: max(d.h+2*g.PH, (d.oh-1)*g.SH+g.KH),
+		w: max(d.w+2*g.PW, (d.ow-1)*g.SW+g.KW),
+	}
+	p.off = make([]int, d.oh*d.ow)
+	for oy := range d.oh {
+		for ox := range d.ow {
+			p.off[oy*d.ow+ox] = oy*g.SH*p.w + ox*g.SW
+		}
+	}
+	return p
+}
+
+// interior returns the row of the padded buffer buf that holds image row y.
+func (p padded) interior(buf []float64, y int, d convDims, g ConvGeom) []float64 {
+	at := (y+g.PH)*p.w + g.PW
+	return buf[at : at+d.w]
+}
+
 // windowsInto writes X̂ for the images x (N,C,H,W) into xhat (C·KH·KW
 // rows of N·OH·OW): xhat[(c·KH + i)·KW + j, b·OH·OW + oy·OW + ox] =
 // x[b, c, oy·SH − PH + i, ox·SW − PW + j], and 0 in the padding. Every
-// entry is written. The runs are short (OW values), so the loops index
-// directly rather than calling copy or clear for each.
+// entry is written. Each image channel is first copied into a zeroed
+// border (padded), so that each row of X̂ is one gather through a table
+// of offsets, with no test for the padding and no short runs.
 func windowsInto(xhat, x []float64, d convDims, g ConvGeom) {
 	plane, cols := d.oh*d.ow, d.cols()
+	pad := newPadded(d, g)
 	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
+		buf := make([]float64, pad.h*pad.w) // the border stays 0
 		for ch := range d.c {
 			img := x[(b*d.c+ch)*d.h*d.w : (b*d.c+ch+1)*d.h*d.w]
+			for y := range d.h { // rows are short: a loop, not a call to copy
+				dst, src := pad.interior(buf, y, d, g), img[y*d.w:(y+1)*d.w]
+				for k, v := range src[:len(dst)] {
+					dst[k] = v
+				}
+			}
 			for i := range g.KH {
 				for j := range g.KW {
-					ox0, ox1 := convOutRange(j, g.SW, g.PW, d.w, d.ow) // columns that read the image
 					r := (ch*g.KH+i)*g.KW + j
 					dst := xhat[r*cols+b*plane : r*cols+(b+1)*plane] // window row r of image b
-					for oy := range d.oh {
-						out := dst[oy*d.ow : (oy+1)*d.ow]
-						y := oy*g.SH - g.PH + i
-						if y < 0 || y >= d.h || ox0 == ox1 {
-							for ox := range out {
-								out[ox] = 0
-							}
-							continue
-						}
-						src := img[y*d.w : (y+1)*d.w]
-						for ox := 0; ox < ox0; ox++ {
-							out[ox] = 0
-						}
-						at := ox0*g.SW - g.PW + j // input column read by ox0
-						for ox := ox0; ox < ox1; ox++ {
-							out[ox] = src[at]
-							at += g.SW
-						}
-						for ox := ox1; ox < len(out); ox++ {
-							out[ox] = 0
-						}
+					dst = dst[:len(pad.off)]
+					src := buf[i*pad.w+j:]
+					for q, o := range pad.off {
+						dst[q] = src[o]
 					}
 				}
 			}
@@ -535,31 +556,34 @@ func windowsInto(xhat, x []float64, d convDims, g ConvGeom) {
 // foldWindows adds the window entries dcols (C·KH·KW rows of N·OH·OW, laid
 // out as X̂) into the images x (N,C,H,W), each onto the pixel X̂ reads it
 // from, dropping those in the padding: the adjoint of windowsInto. A
-// pixel's contributions are added in the order of (i, j, oy, ox).
+// pixel's contributions are summed in the order of (i, j, oy, ox), from 0,
+// in a padded buffer (whose border collects the dropped ones), and the sum
+// is then added to the pixel.
 func foldWindows(x, dcols []float64, d convDims, g ConvGeom) {
 	plane, cols := d.oh*d.ow, d.cols()
+	pad := newPadded(d, g)
 	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
+		buf := make([]float64, pad.h*pad.w)
 		for ch := range d.c {
-			img := x[(b*d.c+ch)*d.h*d.w : (b*d.c+ch+1)*d.h*d.w]
+			if ch > 0 {
+				clear(buf)
+			}
 			for i := range g.KH {
-				oy0, oy1 := convOutRange(i, g.SH, g.PH, d.h, d.oh)
 				for j := range g.KW {
-					ox0, ox1 := convOutRange(j, g.SW, g.PW, d.w, d.ow)
-					if ox0 == ox1 {
-						continue
-					}
 					r := (ch*g.KH+i)*g.KW + j
 					src := dcols[r*cols+b*plane : r*cols+(b+1)*plane]
-					for oy := oy0; oy < oy1; oy++ {
-						y := oy*g.SH - g.PH + i
-						row := img[y*d.w : (y+1)*d.w]
-						in := src[oy*d.ow : (oy+1)*d.ow]
-						at := ox0*g.SW - g.PW + j
-						for ox := ox0; ox < ox1; ox++ {
-							row[at] += in[ox]
-							at += g.SW
-						}
+					src = src[:len(pad.off)]
+					dst := buf[i*pad.w+j:]
+					for q, o := range pad.off {
+						dst[o] += src[q]
 					}
+				}
+			}
+			img := x[(b*d.c+ch)*d.h*d.w : (b*d.c+ch+1)*d.h*d.w]
+			for y := range d.h {
+				row, sum := img[y*d.w:(y+1)*d.w], pad.interior(buf, y, d, g)
+				for k, v := range sum[:len(row)] {
+					row[k] += v
 				}
 			}
 		}
