@@ -489,6 +489,12 @@ func forImages(n, values int, f func(b int)) {
 	}
 }
 
+// pointwise reports a 1×1 kernel with stride 1 and no padding, whose
+// windows are the pixels themselves.
+func (g ConvGeom) pointwise() bool {
+	return g.KH == 1 && g.KW == 1 && g.SH == 1 && g.SW == 1 && g.PH == 0 && g.PW == 0
+}
+
 // padded describes one image channel copied into a zero border, so that
 // every window of the convolution lies inside it: pixel (y, x) sits at
 // (y + PH)·w + x + PW, and window position (oy, ox) of kernel tap (i, j)
@@ -527,6 +533,10 @@ func (p padded) interior(buf []float64, y int, d convDims, g ConvGeom) []float64
 // of offsets, with no test for the padding and no short runs.
 func windowsInto(xhat, x []float64, d convDims, g ConvGeom) {
 	plane, cols := d.oh*d.ow, d.cols()
+	if g.pointwise() { // X̂ is x with channels and images swapped
+		toChannelMajor(xhat, x, d.n, d.c, plane)
+		return
+	}
 	pad := newPadded(d, g)
 	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
 		buf := make([]float64, pad.h*pad.w) // the border stays 0
@@ -561,6 +571,17 @@ func windowsInto(xhat, x []float64, d convDims, g ConvGeom) {
 // is then added to the pixel.
 func foldWindows(x, dcols []float64, d convDims, g ConvGeom) {
 	plane, cols := d.oh*d.ow, d.cols()
+	if g.pointwise() { // each pixel has one entry: add it
+		for b := range d.n {
+			for ch := range d.c {
+				img := x[(b*d.c+ch)*plane : (b*d.c+ch+1)*plane]
+				for k, v := range dcols[ch*cols+b*plane : ch*cols+(b+1)*plane][:len(img)] {
+					img[k] += v
+				}
+			}
+		}
+		return
+	}
 	pad := newPadded(d, g)
 	forImages(d.n, d.rows(g)*plane*d.n, func(b int) {
 		buf := make([]float64, pad.h*pad.w)
