@@ -64,8 +64,17 @@ import (
 // packs), the largest pack and the number of trials.
 type config struct {
 	budget  gan.ToyBudget
+	dWidth  int // D's maxout units; 0: the budget's Width, as G
 	maxPack int // m = 1, …, maxPack
 	trials  int // seeds seed, seed+1, …, seed+trials−1
+}
+
+// discriminatorWidth is the number of maxout units in each of D's layers.
+func (c config) discriminatorWidth() int {
+	if c.dWidth == 0 {
+		return c.budget.Width
+	}
+	return c.dWidth
 }
 
 var spec = chapter.Spec{
@@ -78,6 +87,7 @@ var spec = chapter.Spec{
 		b := &cfg.budget
 		fs.Int(&b.Batch, "batch", b.Batch, "packs per batch, real and generated alike (PacGAN: 100)", 2)
 		fs.Int(&b.Width, "width", b.Width, "units in every hidden layer of G and D", 1)
+		fs.Int(&cfg.dWidth, "d-width", cfg.dWidth, "maxout units in D's layers instead (0: the same as -width; the paper: 200 against G's 400)", 0)
 		fs.Float(&b.LRScale, "lr-scale", b.LRScale, "multiply the published learning rate 10⁻⁴ by this", chapter.Positive)
 		fs.Bool(&b.LinearDecay, "lr-decay", b.LinearDecay, "decay the learning rates linearly over the run")
 		fs.Int(&b.EvalEvery, "eval-every", b.EvalEvery, "steps between evaluations", 1)
@@ -86,6 +96,7 @@ var spec = chapter.Spec{
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
 			widest := cfg.budget
 			widest.Batch *= cfg.maxPack // the largest batch of samples
+			widest.Width = max(widest.Width, cfg.discriminatorWidth())
 			return widest.Memory(f.Steps, 2*cfg.maxPack*cfg.trials)
 		})
 		return func(env chapter.Env) error { return run(env, cfg) }
@@ -203,6 +214,7 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("steps", float64(env.Steps))
 	m.Set("batch", float64(cfg.budget.Batch))
 	m.Set("width", float64(cfg.budget.Width))
+	m.Set("d_width", float64(cfg.discriminatorWidth()))
 	chapter.PrintTable(env.Stdout, fmt.Sprintf("11-pacgan: packing m = 1..%d, mean and standard error over %d trial(s)", cfg.maxPack, cfg.trials), &m)
 
 	// ---- 5. Pictures --------------------------------------------------------------------
@@ -219,7 +231,7 @@ func toyRun(env chapter.Env, cfg config, m int, set dataset, seed uint64) gan.To
 	b.Batch *= m // B packs of m samples
 	return gan.ToyRun{
 		Name: fmt.Sprintf("%s %s seed %d", packName(m), set.mixture.Name, seed), Game: packed(m),
-		Networks: gan.PackedPacGANNetworks(b.Width, b.Width, m), Data: set.mixture,
+		Networks: gan.PackedPacGANNetworks(b.Width, cfg.discriminatorWidth(), m), Data: set.mixture,
 		Budget: b, Seed: seed, Steps: env.Steps, Progress: env.Stderr, Context: env.Context,
 	}
 }

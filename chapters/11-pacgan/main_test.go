@@ -158,9 +158,25 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-batch", "1"}, Want: "11-pacgan: -batch must be at least 2, got 1\n"},
 		chaptertest.BadValue{Args: []string{"-lr-scale", "NaN"}, Want: "11-pacgan: -lr-scale must be positive and finite, got NaN\n"},
 		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "11-pacgan: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-d-width", "-1"}, Want: "11-pacgan: -d-width must be at least 0, got -1\n"},
+		chaptertest.BadValue{Args: []string{"-d-width", "1000000"}, Want: "11-pacgan: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-max-pack", "100000000"}, Want: "11-pacgan: these flags need about …"},
 	)
 	chaptertest.EveryFlag(t, spec)
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
+
+// -d-width sizes D's maxout layers and leaves G at -width; 0 means the
+// same width for both.
+func TestDWidthSizesTheDiscriminatorOnly(t *testing.T) {
+	for _, c := range []struct{ dWidth, want int }{{0, 6}, {7, 7}} {
+		cfg := config{budget: gan.DefaultToyBudget(), dWidth: c.dWidth, maxPack: 2, trials: 1}
+		cfg.budget.Width = 6
+		run := toyRun(chapter.Env{}, cfg, 2, dataset{"ring8", data.Ring8()}, 1)
+		G, D := run.Networks(rand.New(rand.NewPCG(1, 2)))
+		first := D.Layers[0].(*layers.Maxout)
+		assert.Equal(t, []int{c.want * first.Pieces, 2 * 2}, first.Linear.Weight.Value.Shape(), "D's first layer, packs of 2")
+		assert.Equal(t, []int{6, 2}, G.Layers[0].(*layers.Linear).Weight.Value.Shape(), "G's first layer")
+	}
+}
