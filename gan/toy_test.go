@@ -14,7 +14,6 @@ import (
 	"ganbook/gan/data"
 	"ganbook/gan/plot"
 	"ganbook/layers"
-	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
@@ -23,30 +22,6 @@ func tinyRun(name string, game Game, steps int) ToyRun {
 	b := DefaultToyBudget()
 	b.Batch, b.EvalEvery, b.EvalSamples, b.LRScale, b.LinearDecay = 8, 2, 50, 1, false
 	return ToyRun{Name: name, Game: game, Networks: PacGANNetworks(6, 5), Data: data.Ring8(), Budget: b, Seed: 3, Steps: steps}
-}
-
-// plainGAN is the non-saturating GAN of chapter 01, for tests of the runner.
-func plainGAN(t *Toy) func(int) []Quantity {
-	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-	loss := NonSaturating{}
-	return func(i int) []Quantity {
-		optD.SetLR(t.LR(1e-4, i))
-		optG.SetLR(t.LR(1e-4, i))
-		real, fake := t.Real(), t.Fake()
-		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
-		optD.ZeroGrad()
-		lossD.Backward()
-		optD.Step()
-		var lossG *autograd.Var
-		Frozen(t.D, func() {
-			optG.ZeroGrad()
-			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
-			lossG.Backward()
-			optG.Step()
-		})
-		return []Quantity{{"D loss", lossD.Item()}, {"G loss", lossG.Item()}}
-	}
 }
 
 func TestPacGANNetworks(t *testing.T) {
@@ -82,7 +57,7 @@ func TestToyRunIsDeterministic(t *testing.T) {
 	for _, c := range []struct {
 		name string
 		game Game
-	}{{"GAN", plainGAN}, {"WGAN-GP", WGANGP(10)}} {
+	}{{"GAN", OneToOne(NonSaturating{})}, {"WGAN-GP", WGANGP(10)}} {
 		t.Run(c.name, func(t *testing.T) {
 			a, err := tinyRun(c.name, c.game, 5).Run()
 			require.NoError(t, err)
@@ -114,7 +89,7 @@ func TestToyRunRecordsCoverageAndNorms(t *testing.T) {
 	}
 
 	// A game that records no norms has none.
-	gan, err := tinyRun("GAN", plainGAN, 5).Run()
+	gan, err := tinyRun("GAN", OneToOne(NonSaturating{}), 5).Run()
 	require.NoError(t, err)
 	assert.Nil(t, gan.WindowNorms)
 	assert.True(t, math.IsNaN(gan.MeanWindowNorm()))
@@ -122,15 +97,15 @@ func TestToyRunRecordsCoverageAndNorms(t *testing.T) {
 }
 
 func TestToyRunRejectsBadSettings(t *testing.T) {
-	r := tinyRun("GAN", plainGAN, 3)
+	r := tinyRun("GAN", OneToOne(NonSaturating{}), 3)
 	r.Budget.EvalSamples = 0
 	_, err := r.Run()
 	assert.EqualError(t, err, "GAN: evaluation samples must be at least 1, got 0")
-	r = tinyRun("GAN", plainGAN, 3)
+	r = tinyRun("GAN", OneToOne(NonSaturating{}), 3)
 	r.Budget.Batch = 1
 	_, err = r.Run()
 	assert.EqualError(t, err, "GAN: -batch must be at least 2, got 1")
-	r = tinyRun("GAN", plainGAN, 0)
+	r = tinyRun("GAN", OneToOne(NonSaturating{}), 0)
 	_, err = r.Run()
 	assert.EqualError(t, err, "GAN: steps must be at least 1, got 0")
 }
@@ -237,18 +212,18 @@ func TestToyLR(t *testing.T) {
 
 	// In a run: the losses of step 1 are computed before any update, so
 	// they agree; the rates of later steps differ, and so do the samples.
-	decayed := tinyRun("GAN", plainGAN, 4)
+	decayed := tinyRun("GAN", OneToOne(NonSaturating{}), 4)
 	decayed.Budget.LinearDecay = true
 	res, err := decayed.Run()
 	require.NoError(t, err)
-	plain, err := tinyRun("GAN", plainGAN, 4).Run()
+	plain, err := tinyRun("GAN", OneToOne(NonSaturating{}), 4).Run()
 	require.NoError(t, err)
 	assert.Equal(t, plain.History.Get("D loss").Values[0], res.History.Get("D loss").Values[0])
 	assert.NotEqual(t, plain.Samples.Data(), res.Samples.Data())
 }
 
 func TestToyScatterDrawsTheRun(t *testing.T) {
-	res, err := tinyRun("GAN", plainGAN, 2).Run()
+	res, err := tinyRun("GAN", OneToOne(NonSaturating{}), 2).Run()
 	require.NoError(t, err)
 	ring := data.Ring8()
 	real := ring.Sample(rand.New(rand.NewPCG(1, 1)), 20)

@@ -8,7 +8,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
+	"ganbook/gan/data"
 )
 
 // tiny are the flags of a run small enough for a test: a few steps of
@@ -77,4 +79,23 @@ func TestTheGANLearns(t *testing.T) {
 	m, _ := runChapter(t, "-steps", "150", "-width", "16", "-batch", "64", "-eval-every", "50", "-snapshots", "0")
 	assert.GreaterOrEqual(t, m["ring8_modes"], 3.0)
 	assert.Greater(t, m["ring8_hq"], 0.0)
+}
+
+// The game this chapter writes out is the library's gan.OneToOne with the
+// non-saturating loss, which chapters 02, 06, 11 and 13 use as their
+// baseline: the same bits, step for step.
+func TestTheGameIsTheLibraryBaseline(t *testing.T) {
+	run := func(game gan.Game) *gan.ToyResult {
+		b := gan.DefaultToyBudget()
+		b.Batch, b.Width, b.EvalEvery, b.EvalSamples = 8, 8, 2, 50
+		res, err := gan.ToyRun{Name: "test", Game: game, Networks: b.PacGAN(), Data: data.Ring8(), Budget: b,
+			Seed: 5, Steps: 5}.Run()
+		require.NoError(t, err)
+		return res
+	}
+	here, library := run(nonSaturating), run(gan.OneToOne(gan.NonSaturating{}))
+	for _, name := range library.History.Names() {
+		assert.Equal(t, library.History.Get(name).Values, here.History.Get(name).Values, name)
+	}
+	assert.Equal(t, library.Samples.Data(), here.Samples.Data())
 }

@@ -80,8 +80,6 @@ import (
 	"ganbook/gan/live"
 	"ganbook/gan/metrics"
 	"ganbook/gan/plot"
-	"ganbook/layers"
-	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
@@ -303,35 +301,6 @@ func predictedEig(c float64) complex128 {
 
 // ---- 3. A GAN on the 8 Gaussians, and WGAN-GP -------------------------------------------
 
-// nonSaturating is chapter 01's game: the non-saturating loss, one D update
-// per G update, Adam with lr 10⁻⁴ (scaled by the budget) and β₁ = 0.8. It
-// is called once with the run's fresh networks and returns the step. The
-// generated batch of D's update carries no graph back into G; G's update
-// runs with D frozen, so that G's loss leaves no gradient in D's weights.
-func nonSaturating(t *gan.Toy) func(int) []gan.Quantity {
-	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-	loss := gan.NonSaturating{}
-	return func(i int) []gan.Quantity {
-		optD.SetLR(t.LR(1e-4, i))
-		optG.SetLR(t.LR(1e-4, i))
-		real, fake := t.Real(), t.Fake()                                                      // (B, 2) each
-		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
-		optD.ZeroGrad()
-		lossD.Backward()
-		optD.Step()
-
-		var lossG *autograd.Var
-		gan.Frozen(t.D, func() {
-			optG.ZeroGrad()
-			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // E softplus(−ℓ(G(z)))
-			lossG.Backward()
-			optG.Step()
-		})
-		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
-	}
-}
-
 // toyRun is what a toy run leaves for the results and pictures: the
 // run itself and, per evaluation, the exact W₁ and the numbers measured on
 // the same samples.
@@ -383,7 +352,7 @@ func toyGANs(env chapter.Env, cfg config, m *chapter.Metrics) ([2]toyRun, error)
 		nets gan.Networks
 		loss gan.Loss
 	}{
-		{"GAN", nonSaturating, b.PacGAN(), gan.NonSaturating{}},
+		{"GAN", gan.OneToOne(gan.NonSaturating{}), b.PacGAN(), gan.NonSaturating{}}, // chapter 01's GAN
 		{"WGAN-GP", gan.WGANGP(b.Lambda), b.WGANGP(), gan.Wasserstein{}},
 	} {
 		tr := &runs[k]

@@ -450,43 +450,6 @@ func (g grid) errors(outputs []float64) (maxErr, meanErr float64) {
 
 // ---- Part 3 ------------------------------------------------------------------------------
 
-// oneToOne is the game of chapter 01 with its loss as a parameter: one
-// discriminator update per generator update, Adam with lr 10⁻⁴ (scaled by
-// the budget) and β = (0.8, 0.999) for both players, PacGAN's settings.
-// With gan.NonSaturating it is chapter 01's GAN, bit for bit; with
-// gan.LeastSquares it is LSGAN, and nothing else changes. t.Real() and
-// t.Fake() draw a fresh real batch and a generated one, (B, 2) each; the
-// generated one carries no graph back into G. G's update runs with D frozen
-// (gan.Frozen), so that G's loss, which runs through D, leaves no gradient
-// in D's weights.
-func oneToOne(l gan.Loss) gan.Game {
-	return func(t *gan.Toy) func(int) []gan.Quantity {
-		optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-		optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-		return func(i int) []gan.Quantity {
-			optD.SetLR(t.LR(1e-4, i))
-			optG.SetLR(t.LR(1e-4, i))
-			real, fake := t.Real(), t.Fake()
-			// NonSaturating: E softplus(−D(x)) + E softplus(D(x̃)), D's logits.
-			// LeastSquares:  ½·E (D(x) − b)² + ½·E (D(x̃) − a)², D's raw output.
-			lossD := l.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
-			optD.ZeroGrad()
-			lossD.Backward()
-			optD.Step()
-
-			var lossG *autograd.Var
-			gan.Frozen(t.D, func() {
-				optG.ZeroGrad()
-				// NonSaturating: E softplus(−D(G(z))); LeastSquares: ½·E (D(G(z)) − c)².
-				lossG = l.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
-				lossG.Backward()
-				optG.Step()
-			})
-			return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
-		}
-	}
-}
-
 // dataset is one mixture with its short name for files and metrics.
 type dataset struct {
 	key     string // "ring8", "grid25"
@@ -500,7 +463,7 @@ func training(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pictur
 		real := set.mixture.Sample(rand.New(rand.NewPCG(env.Seed, 101)), 500) // for the pictures
 		var modes []plot.Line
 		for _, l := range losses {
-			res, err := gan.ToyRun{Name: l.label + " " + set.mixture.Name, Game: oneToOne(l.Loss), Networks: b.PacGAN(),
+			res, err := gan.ToyRun{Name: l.label + " " + set.mixture.Name, Game: gan.OneToOne(l.Loss), Networks: b.PacGAN(),
 				Data: set.mixture, Budget: b, Seed: env.Seed, Steps: env.Steps, Progress: env.Stderr, Context: env.Context}.Run()
 			if err != nil {
 				return nil, err

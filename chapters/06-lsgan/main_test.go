@@ -100,7 +100,7 @@ func TestGamesTrainOnTheirLoss(t *testing.T) {
 	mix := data.Ring8()
 	var first []float64
 	for _, l := range losses {
-		res, err := gan.ToyRun{Name: l.key, Game: oneToOne(l.Loss), Networks: b.PacGAN(), Data: mix, Budget: b,
+		res, err := gan.ToyRun{Name: l.key, Game: gan.OneToOne(l.Loss), Networks: b.PacGAN(), Data: mix, Budget: b,
 			Seed: 3, Steps: 1}.Run()
 		require.NoError(t, err)
 		G, D := b.PacGAN()(rand.New(rand.NewPCG(3, 1)))

@@ -17,7 +17,6 @@ import (
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
 	"ganbook/layers"
-	"ganbook/layers/optim"
 )
 
 // tiny are the flags of a run small enough for a test: a few steps of
@@ -119,33 +118,9 @@ func TestPacksOfOneAreTheGAN(t *testing.T) {
 		require.NoError(t, err)
 		return res
 	}
-	here, plain := run(packed(1)), run(chapter01GAN)
+	here, plain := run(packed(1)), run(gan.OneToOne(gan.NonSaturating{}))
 	assert.Equal(t, plain.History.Get("G loss").Values, here.History.Get("G loss").Values)
 	assert.Equal(t, plain.Samples.Data(), here.Samples.Data())
-}
-
-// chapter01GAN is chapter 01's nonSaturating game, copied.
-func chapter01GAN(t *gan.Toy) func(int) []gan.Quantity {
-	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-	loss := gan.NonSaturating{}
-	return func(i int) []gan.Quantity {
-		optD.SetLR(t.LR(1e-4, i))
-		optG.SetLR(t.LR(1e-4, i))
-		real, fake := t.Real(), t.Fake()
-		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
-		optD.ZeroGrad()
-		lossD.Backward()
-		optD.Step()
-		var lossG *autograd.Var
-		gan.Frozen(t.D, func() {
-			optG.ZeroGrad()
-			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
-			lossG.Backward()
-			optG.Step()
-		})
-		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
-	}
 }
 
 func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }

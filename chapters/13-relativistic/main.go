@@ -124,35 +124,9 @@ func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 // (gan.Frozen), so that G's loss, which runs through D, leaves no gradient
 // in D's weights.
 
-// standard is chapter 01's game: G's loss sees only D's outputs on the
-// generated batch. With gan.NonSaturating it is chapter 01's GAN, bit for
-// bit.
-func standard(l gan.Loss) gan.Game {
-	return func(t *gan.Toy) func(int) []gan.Quantity {
-		optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-		optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-		return func(i int) []gan.Quantity {
-			optD.SetLR(t.LR(1e-4, i))
-			optG.SetLR(t.LR(1e-4, i))
-			real, fake := t.Real(), t.Fake()
-			lossD := l.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))) // E softplus(−C(x)) + E softplus(C(x̃))
-			optD.ZeroGrad()
-			lossD.Backward()
-			optD.Step()
-
-			var lossG *autograd.Var
-			gan.Frozen(t.D, func() {
-				optG.ZeroGrad()
-				lossG = l.G(nil, t.D.Forward(t.G.Forward(t.Noise()))) // E softplus(−C(G(z)))
-				lossG.Backward()
-				optG.Step()
-			})
-			return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
-		}
-	}
-}
-
-// relativistic is the same game with one change: G's loss also sees D's
+// The standard GAN is chapter 01's game, gan.OneToOne(gan.NonSaturating{}):
+// G's loss sees only D's outputs on the generated batch. relativistic is
+// that game with one change: G's loss also sees D's
 // outputs on a real batch, drawn fresh for G's step as the paper's code
 // does. D is frozen and the real samples are data, so those outputs are
 // constants for G's update; they enter its loss as the values its fakes are
@@ -191,7 +165,7 @@ type method struct {
 }
 
 var methods = []method{
-	{"sgan", "standard GAN", standard(gan.NonSaturating{}), readAbsolute},
+	{"sgan", "standard GAN", gan.OneToOne(gan.NonSaturating{}), readAbsolute},
 	{"rsgan", "RSGAN", relativistic(gan.RelativisticStandard{}), readPaired},
 	{"rasgan", "RaSGAN", relativistic(gan.RelativisticAverage{}), readAverage},
 	{"ralsgan", "RaLSGAN", relativistic(gan.RelativisticAverageLeastSquares{}), readRelative},
