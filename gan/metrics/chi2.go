@@ -1,10 +1,6 @@
 package metrics
 
-import (
-	"math"
-
-	"ganbook/tensor"
-)
+import "math"
 
 // PearsonChi2OfDensities returns Pearson's χ² divergence of a 1-D density q
 // from a reference density p,
@@ -28,28 +24,14 @@ import (
 // It panics with tensor.ErrArgument if n < 1, lo and hi are not finite
 // with lo < hi, or a density returns a negative, NaN or infinite value.
 func PearsonChi2OfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
-	const op = "PearsonChi2OfDensities"
-	if n < 1 {
-		panicf(tensor.ErrArgument, op, "%d cells", n)
-	}
-	if !(lo < hi) || math.IsInf(lo, 0) || math.IsInf(hi, 0) {
-		panicf(tensor.ErrArgument, op, "interval [%g, %g]", lo, hi)
-	}
-	h := (hi - lo) / float64(n)
-	total := 0.0
-	for i := range n {
-		x := lo + (float64(i)+0.5)*h
-		px, qx := p(x), q(x)
-		if !isWeight(px) || !isWeight(qx) {
-			panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
-		}
+	return integrateDensities("PearsonChi2OfDensities", p, q, lo, hi, n, func(px, qx float64) float64 {
 		switch {
 		case px > 0:
 			d := qx - px
-			total += d * d / px
+			return d * d / px
 		case qx > 0:
 			return math.Inf(1)
 		}
-	}
-	return total * h
+		return 0
+	})
 }

@@ -57,7 +57,15 @@ func JSD(p, q []float64) float64 {
 // lo and hi are not finite with lo < hi, or a density returns a negative,
 // NaN or infinite value.
 func JSDOfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
-	const op = "JSDOfDensities"
+	return integrateDensities("JSDOfDensities", p, q, lo, hi, n, jsdTerm)
+}
+
+// integrateDensities returns h·Σᵢ term(p(xᵢ), q(xᵢ)), the midpoint rule
+// over [lo, hi] with n cells of width h = (hi − lo)/n at
+// xᵢ = lo + (i + ½)·h, stopping at the first infinite term. It panics,
+// naming op, with tensor.ErrArgument if n < 1, lo and hi are not finite
+// with lo < hi, or a density returns a negative, NaN or infinite value.
+func integrateDensities(op string, p, q func(float64) float64, lo, hi float64, n int, term func(px, qx float64) float64) float64 {
 	if n < 1 {
 		panicf(tensor.ErrArgument, op, "%d cells", n)
 	}
@@ -72,7 +80,11 @@ func JSDOfDensities(p, q func(float64) float64, lo, hi float64, n int) float64 {
 		if !isWeight(px) || !isWeight(qx) {
 			panicf(tensor.ErrArgument, op, "p(%g) = %g, q(%g) = %g: a density must be finite and ≥ 0", x, px, x, qx)
 		}
-		total += jsdTerm(px, qx)
+		t := term(px, qx)
+		if math.IsInf(t, 1) {
+			return t
+		}
+		total += t
 	}
 	return total * h
 }
