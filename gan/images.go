@@ -152,11 +152,7 @@ func (t *Images) Fake() *tensor.Tensor {
 // published: published·LRScale and, with LinearDecay, falling linearly to
 // 1/Steps of that at the last step, published·LRScale·(Steps − i + 1)/Steps.
 func (t *Images) LR(published float64, i int) float64 {
-	lr := published * t.budget.LRScale
-	if t.budget.LinearDecay {
-		lr = lr * float64(t.steps-i+1) / float64(t.steps)
-	}
-	return lr
+	return scheduledLR(published, t.budget.LRScale, t.budget.LinearDecay, i, t.steps)
 }
 
 // ImageGame is a way of training the two players of an image run: called

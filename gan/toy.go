@@ -59,9 +59,15 @@ func (t *Toy) Fake() *tensor.Tensor {
 // falling linearly to 1/Steps of that at the last step,
 // lr(i) = published·LRScale·(Steps − i + 1)/Steps.
 func (t *Toy) LR(published float64, i int) float64 {
-	lr := published * t.budget.LRScale
-	if t.budget.LinearDecay {
-		lr = lr * float64(t.steps-i+1) / float64(t.steps)
+	return scheduledLR(published, t.budget.LRScale, t.budget.LinearDecay, i, t.steps)
+}
+
+// scheduledLR is published·scale at step i of steps (1-based), and with
+// decay (steps − i + 1)/steps of that: the schedule of toy and image runs.
+func scheduledLR(published, scale float64, decay bool, i, steps int) float64 {
+	lr := published * scale
+	if decay {
+		lr = lr * float64(steps-i+1) / float64(steps)
 	}
 	return lr
 }

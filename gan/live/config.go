@@ -1,6 +1,7 @@
 package live
 
 import (
+	"cmp"
 	"fmt"
 	"math"
 	"strconv"
@@ -68,36 +69,16 @@ func DefaultConfig() Config {
 // withDefaults returns c with every zero field replaced by its default.
 func (c Config) withDefaults() Config {
 	d := DefaultConfig()
-	if c.Data == "" {
-		c.Data = d.Data
-	}
-	if c.Loss == "" {
-		c.Loss = d.Loss
-	}
-	if c.LRG == 0 {
-		c.LRG = d.LRG
-	}
-	if c.LRD == 0 {
-		c.LRD = d.LRD
-	}
-	if c.DSteps == 0 {
-		c.DSteps = d.DSteps
-	}
-	if c.Seed == 0 {
-		c.Seed = d.Seed
-	}
-	if c.Batch == 0 {
-		c.Batch = d.Batch
-	}
-	if c.Hidden == 0 {
-		c.Hidden = d.Hidden
-	}
-	if c.Lambda == 0 {
-		c.Lambda = d.Lambda
-	}
-	if c.Clip == 0 {
-		c.Clip = d.Clip
-	}
+	c.Data = cmp.Or(c.Data, d.Data)
+	c.Loss = cmp.Or(c.Loss, d.Loss)
+	c.LRG = cmp.Or(c.LRG, d.LRG)
+	c.LRD = cmp.Or(c.LRD, d.LRD)
+	c.DSteps = cmp.Or(c.DSteps, d.DSteps)
+	c.Seed = cmp.Or(c.Seed, d.Seed)
+	c.Batch = cmp.Or(c.Batch, d.Batch)
+	c.Hidden = cmp.Or(c.Hidden, d.Hidden)
+	c.Lambda = cmp.Or(c.Lambda, d.Lambda)
+	c.Clip = cmp.Or(c.Clip, d.Clip)
 	return c
 }
 
