@@ -96,8 +96,13 @@ var spec = chapter.Spec{
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
 			widest := cfg.budget
 			widest.Batch *= cfg.maxPack // the largest batch of samples
-			widest.Width = max(widest.Width, cfg.discriminatorWidth())
-			return widest.Memory(f.Steps, 2*cfg.maxPack*cfg.trials)
+			needs := widest.Memory(f.Steps, 2*cfg.maxPack*cfg.trials)
+			if cfg.dWidth > cfg.budget.Width { // D wider than the budget's networks: its own share
+				dw, batch := float64(cfg.dWidth), float64(widest.Batch)
+				needs = append(needs, chapter.Need{What: fmt.Sprintf("D's maxout layers and their activations (-d-width %d)", cfg.dWidth),
+					Bytes: (10*dw*dw*4 + 40*dw*batch) * 8})
+			}
+			return needs
 		})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},

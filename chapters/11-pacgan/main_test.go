@@ -1,11 +1,13 @@
 package main
 
 import (
+	"context"
 	"fmt"
 	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -154,4 +156,13 @@ func TestDWidthSizesTheDiscriminatorOnly(t *testing.T) {
 		assert.Equal(t, []int{c.want * first.Pieces, 2 * 2}, first.Linear.Weight.Value.Shape(), "D's first layer, packs of 2")
 		assert.Equal(t, []int{6, 2}, G.Layers[0].(*layers.Linear).Weight.Value.Shape(), "G's first layer")
 	}
+}
+
+// A -d-width too large for memory is refused by name: its share of the
+// estimate is what breaks the bound, not -width's.
+func TestDWidthTooLargeIsNamed(t *testing.T) {
+	var stdout, stderr strings.Builder
+	code := chapter.Run(context.Background(), spec, []string{"-d-width", "1000000", "-out", filepath.Join(t.TempDir(), "out")}, &stdout, &stderr)
+	assert.Equal(t, 1, code)
+	assert.Contains(t, stderr.String(), "(-d-width 1000000)")
 }
