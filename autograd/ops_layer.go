@@ -23,29 +23,41 @@ import "ganbook/tensor"
 //
 // It panics with tensor.ErrShape if the shapes do not fit.
 func Linear(x, w, b *Var) *Var {
-	y := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out), a fresh tensor
-	parents := []*Var{x, w}
-	if b != nil {
-		bs := b.Value.Shape()
-		if len(bs) != 1 || bs[0] != y.Dim(1) {
-			panicf(tensor.ErrShape, "Linear", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
-		}
-		tensor.AddRowsInplace(y, b.Value)
-		parents = append(parents, b)
-	}
+	y, parents := affine("Linear", x, w, b) // (N, out)
 	return newOp(y, "Linear", parents, func(g *Var, need []bool) []*Var {
-		grads := make([]*Var, len(parents))
-		if need[0] {
-			grads[0] = MatMulT(g, false, w, false) // (N, out)·(out, in)
-		}
-		if need[1] {
-			grads[1] = MatMulT(g, true, x, false) // (out, N)·(N, in)
-		}
-		if b != nil && need[2] {
-			grads[2] = Sum(g, 0)
-		}
-		return grads
+		return affineGrads(g, x, w, b, need)
 	})
+}
+
+// affine computes x·Wᵀ + b into a fresh tensor and lists the parents of
+// the node that will hold it (b only when there is one). It panics, naming
+// op, with tensor.ErrShape if the bias does not fit the weight.
+func affine(op string, x, w, b *Var) (*tensor.Tensor, []*Var) {
+	y := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out), a fresh tensor
+	if b == nil {
+		return y, []*Var{x, w}
+	}
+	if bs := b.Value.Shape(); len(bs) != 1 || bs[0] != y.Dim(1) {
+		panicf(tensor.ErrShape, op, "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
+	}
+	tensor.AddRowsInplace(y, b.Value)
+	return y, []*Var{x, w, b}
+}
+
+// affineGrads returns the gradients of x·Wᵀ + b for the gradient g of its
+// output: g·W, gᵀ·x and Σ_rows g, those that need asks for.
+func affineGrads(g, x, w, b *Var, need []bool) []*Var {
+	grads := make([]*Var, len(need))
+	if need[0] {
+		grads[0] = MatMulT(g, false, w, false) // (N, out)·(out, in)
+	}
+	if need[1] {
+		grads[1] = MatMulT(g, true, x, false) // (out, N)·(N, in)
+	}
+	if b != nil && need[2] {
+		grads[2] = Sum(g, 0)
+	}
+	return grads
 }
 
 // LinearReLU returns ReLU(Linear(x, w, b)) = max(x·Wᵀ + b, 0) in one node,
@@ -62,30 +74,12 @@ func Linear(x, w, b *Var) *Var {
 // layers.Sequential uses it for a Linear followed by a ReLU. It panics
 // with tensor.ErrShape if the shapes do not fit.
 func LinearReLU(x, w, b *Var) *Var {
-	z := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out), a fresh tensor
-	parents := []*Var{x, w}
-	if b != nil {
-		bs := b.Value.Shape()
-		if len(bs) != 1 || bs[0] != z.Dim(1) {
-			panicf(tensor.ErrShape, "LinearReLU", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
-		}
-		tensor.AddRowsInplace(z, b.Value)
-		parents = append(parents, b)
-	}
+	z, parents := affine("LinearReLU", x, w, b) // (N, out)
 	y := tensor.ReLU(z)
 	tensor.Recycle(z)
 	return newOp(y, "LinearReLU", parents, func(g *Var, need []bool) []*Var {
 		gz := reluGrad(g, y) // H(y) = H(z): the same mask
-		grads := make([]*Var, len(parents))
-		if need[0] {
-			grads[0] = MatMulT(gz, false, w, false) // (N, out)·(out, in)
-		}
-		if need[1] {
-			grads[1] = MatMulT(gz, true, x, false) // (out, N)·(N, in)
-		}
-		if b != nil && need[2] {
-			grads[2] = Sum(gz, 0)
-		}
+		grads := affineGrads(gz, x, w, b, need)
 		if !IsRecording() {
 			tensor.Recycle(gz.Value) // used up: no graph refers to it
 		}
@@ -118,31 +112,13 @@ func Maxout(x, w, b *Var, pieces int) *Var {
 	if rows := w.Value.Dim(0); rows%pieces != 0 {
 		panicf(tensor.ErrShape, "Maxout", "weight %s: %d rows are not a multiple of %d pieces", tensor.FormatShape(w.Value.Shape()), rows, pieces)
 	}
-	z := tensor.MatMulT(x.Value, false, w.Value, true) // (N, out·k), a fresh tensor
-	parents := []*Var{x, w}
-	if b != nil {
-		bs := b.Value.Shape()
-		if len(bs) != 1 || bs[0] != z.Dim(1) {
-			panicf(tensor.ErrShape, "Maxout", "bias %s for weight %s", tensor.FormatShape(bs), tensor.FormatShape(w.Value.Shape()))
-		}
-		tensor.AddRowsInplace(z, b.Value)
-		parents = append(parents, b)
-	}
+	z, parents := affine("Maxout", x, w, b) // (N, out·k)
 	n, units := z.Dim(0), z.Dim(1)/pieces
 	best, index := tensor.MaxKeepArg(tensor.Reshape(z, n, units, pieces), 2) // (N, out, 1)
 	tensor.Recycle(z)
 	return newOp(tensor.Reshape(best, n, units), "Maxout", parents, func(g *Var, need []bool) []*Var {
 		gz := Reshape(putAlong(Reshape(g, n, units, 1), 2, index, pieces), n, units*pieces) // Gz
-		grads := make([]*Var, len(parents))
-		if need[0] {
-			grads[0] = MatMulT(gz, false, w, false) // (N, out·k)·(out·k, in)
-		}
-		if need[1] {
-			grads[1] = MatMulT(gz, true, x, false) // (out·k, N)·(N, in)
-		}
-		if b != nil && need[2] {
-			grads[2] = Sum(gz, 0)
-		}
+		grads := affineGrads(gz, x, w, b, need)
 		if !IsRecording() {
 			tensor.Recycle(gz.Value) // used up: no graph refers to it
 		}
