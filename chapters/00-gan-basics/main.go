@@ -151,7 +151,7 @@ func run(env chapter.Env, cfg config) error {
 	// Both are exact densities we can sample and evaluate.
 	p := data.Mixture1D([]float64{-2, 2}, 0.5, []float64{0.6, 0.4})
 	q := data.Mixture1D([]float64{0}, 2, nil)
-	g := newGrid(p, q)
+	g := gan.NewDensityGrid(p, q, gridLo, gridHi, gridN, regionShare, func(px, qx float64) float64 { return px / (px + qx) }) // D* = p/(p + q)
 
 	// ---- 2. Part 1: the optimal discriminator (-d-steps steps) ---------------
 	if err := optimalDiscriminator(env, cfg, p, q, g, &m); err != nil {
@@ -168,62 +168,20 @@ func run(env chapter.Env, cfg config) error {
 	return env.WriteJSON(&m)
 }
 
-// grid holds the integration grid with p, q, D* = p/(p + q) at its
-// midpoints, and which cells count in the comparison with D*.
-type grid struct {
-	xs, p, q, optimal []float64
-	h                 float64
-	inRegion          []bool
-}
-
-func newGrid(p, q *data.Mixture) grid {
-	g := grid{h: (gridHi - gridLo) / gridN}
-	peak := 0.0
-	for i := range gridN {
-		x := gridLo + (float64(i)+0.5)*g.h
-		px, qx := p.Density([]float64{x}), q.Density([]float64{x})
-		g.xs, g.p, g.q = append(g.xs, x), append(g.p, px), append(g.q, qx)
-		g.optimal = append(g.optimal, px/(px+qx))
-		peak = math.Max(peak, (px+qx)/2)
-	}
-	for i := range gridN {
-		g.inRegion = append(g.inRegion, (g.p[i]+g.q[i])/2 >= regionShare*peak)
-	}
-	return g
-}
-
-// dErrors returns the largest and the mean |σ(ℓ(x)) − D*(x)| over the
-// region's cells, for D's logits ℓ on the grid.
-func (g grid) dErrors(logits []float64) (maxErr, meanErr float64) {
-	n := 0
-	for i, l := range logits {
-		if g.inRegion[i] {
-			e := math.Abs(sigmoid(l) - g.optimal[i])
-			maxErr = math.Max(maxErr, e)
-			meanErr += e
-			n++
-		}
-	}
-	return maxErr, meanErr / float64(n)
-}
-
-// regionBounds returns the left edge of the first cell in the region and
-// the right edge of the last one.
-func (g grid) regionBounds() (lo, hi float64) {
-	lo, hi = math.Inf(1), math.Inf(-1)
-	for i, in := range g.inRegion {
-		if in {
-			lo, hi = math.Min(lo, g.xs[i]-g.h/2), math.Max(hi, g.xs[i]+g.h/2)
-		}
-	}
-	return lo, hi
-}
-
 func sigmoid(x float64) float64 { return 1 / (1 + math.Exp(-x)) }
+
+// probabilities returns σ(ℓ) for each logit: D's outputs in D*'s units.
+func probabilities(logits []float64) []float64 {
+	out := make([]float64, len(logits))
+	for i, l := range logits {
+		out[i] = sigmoid(l)
+	}
+	return out
+}
 
 // optimalDiscriminator trains D to tell p's samples from q's and measures
 // how close it comes to D* = p/(p + q).
-func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g grid, m *chapter.Metrics) error {
+func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gan.DensityGrid, m *chapter.Metrics) error {
 	r := rand.New(rand.NewPCG(env.Seed, 1))
 	// D: 1 → H → H → 1 with tanh, returning a logit ℓ; D(x) = σ(ℓ(x)).
 	D := gan.MLP(r, layers.Tanh{}, 1, cfg.hidden, cfg.hidden, 1)
@@ -247,11 +205,11 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 	// Evaluation on the grid: the errors against D* and the game's value.
 	best := 2*metrics.JSDOfDensities(densityOf(p), densityOf(q), gridLo, gridHi, gridN) - math.Log(4)
 	eval := func(int) []gan.Quantity {
-		logits := gan.Curve(D.Forward, g.xs)
-		maxErr, _ := g.dErrors(logits)
+		logits := gan.Curve(D.Forward, g.X)
+		maxErr, _ := g.Errors(probabilities(logits))
 		return []gan.Quantity{
 			{Name: "max |D − D*|", Value: maxErr},
-			{Name: "value gap V(D*) − V(D)", Value: best - gan.GameValue(logits, g.p, g.q, g.h)},
+			{Name: "value gap V(D*) − V(D)", Value: best - gan.GameValue(logits, g.P, g.Q, g.H)},
 		}
 	}
 	loop := gan.Loop{Name: "D against a frozen q", Steps: cfg.dSteps, EvalEvery: cfg.evalEvery, Progress: env.Stderr, Context: env.Context, Watch: map[string]layers.Module{"D": D}}
@@ -260,10 +218,10 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 		return err
 	}
 
-	logits := gan.Curve(D.Forward, g.xs)
-	maxErr, meanErr := g.dErrors(logits)
-	value := gan.GameValue(logits, g.p, g.q, g.h)
-	lo, hi := g.regionBounds()
+	logits := gan.Curve(D.Forward, g.X)
+	maxErr, meanErr := g.Errors(probabilities(logits))
+	value := gan.GameValue(logits, g.P, g.Q, g.H)
+	lo, hi := g.RegionBounds()
 	m.Set("optimal_d_max_error", maxErr)
 	m.Set("optimal_d_mean_error", meanErr)
 	m.Set("region_lo", lo)
@@ -276,15 +234,15 @@ func optimalDiscriminator(env chapter.Env, cfg config, p, q *data.Mixture, g gri
 	// Pictures: D and D* over the densities, drawn on the region only; the
 	// training curves.
 	var curveP, curveQ, curveOpt, curveD []plot.Point
-	for i, x := range g.xs {
+	for i, x := range g.X {
 		if i%4 != 0 { // every fourth cell is plenty for a picture
 			continue
 		}
-		curveP = append(curveP, plot.Point{X: x, Y: g.p[i]})
-		curveQ = append(curveQ, plot.Point{X: x, Y: g.q[i]})
+		curveP = append(curveP, plot.Point{X: x, Y: g.P[i]})
+		curveQ = append(curveQ, plot.Point{X: x, Y: g.Q[i]})
 		dOpt, dLearned := math.NaN(), math.NaN() // NaN breaks the line: drawn in the region only
-		if g.inRegion[i] {
-			dOpt, dLearned = g.optimal[i], sigmoid(logits[i])
+		if g.InRegion[i] {
+			dOpt, dLearned = g.Optimal[i], sigmoid(logits[i])
 		}
 		curveOpt = append(curveOpt, plot.Point{X: x, Y: dOpt})
 		curveD = append(curveD, plot.Point{X: x, Y: dLearned})

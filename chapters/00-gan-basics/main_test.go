@@ -61,14 +61,14 @@ func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, short.
 func TestGridAtTheOptimum(t *testing.T) {
 	p := data.Mixture1D([]float64{-2, 2}, 0.5, []float64{0.6, 0.4})
 	q := data.Mixture1D([]float64{0}, 2, nil)
-	g := newGrid(p, q)
+	g := gan.NewDensityGrid(p, q, gridLo, gridHi, gridN, regionShare, func(px, qx float64) float64 { return px / (px + qx) })
 	logits := make([]float64, gridN)
 	peak := 0.0
 	for i := range gridN {
-		logits[i] = math.Log(g.p[i] / g.q[i])
-		peak = math.Max(peak, (g.p[i]+g.q[i])/2)
+		logits[i] = math.Log(g.P[i] / g.Q[i])
+		peak = math.Max(peak, (g.P[i]+g.Q[i])/2)
 	}
-	maxErr, meanErr := g.dErrors(logits)
+	maxErr, meanErr := g.Errors(probabilities(logits))
 	assert.InDelta(t, 0, maxErr, 1e-12)
 	assert.InDelta(t, 0, meanErr, 1e-12)
 
@@ -77,13 +77,13 @@ func TestGridAtTheOptimum(t *testing.T) {
 	// The two differ by log 2 times the mass outside the grid, which for q
 	// (5σ on each side) is 2·(1 − Φ(5)) ≈ 5.7·10⁻⁷.
 	jsd := metrics.JSDOfDensities(densityOf(p), densityOf(q), gridLo, gridHi, gridN)
-	assert.InDelta(t, 2*jsd-math.Log(4), gan.GameValue(logits, g.p, g.q, g.h), 1e-6)
+	assert.InDelta(t, 2*jsd-math.Log(4), gan.GameValue(logits, g.P, g.Q, g.H), 1e-6)
 
-	lo, hi := g.regionBounds()
-	for i, x := range g.xs {
+	lo, hi := g.RegionBounds()
+	for i, x := range g.X {
 		inside := x > lo && x < hi
-		assert.Equal(t, inside, g.inRegion[i], "cell %d at x = %g", i, x)
-		assert.Equal(t, (g.p[i]+g.q[i])/2 >= 0.01*peak, g.inRegion[i], "cell %d", i)
+		assert.Equal(t, inside, g.InRegion[i], "cell %d at x = %g", i, x)
+		assert.Equal(t, (g.P[i]+g.Q[i])/2 >= 0.01*peak, g.InRegion[i], "cell %d", i)
 	}
 	assert.Less(t, lo, -2.0)
 	assert.Greater(t, hi, 2.0)

@@ -329,8 +329,8 @@ func chi2Identity(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pi
 	// p: 60 % of the mass at −2, 40 % at +2 (σ = ½); q: N(0, 2²). Chapter 00's pair.
 	p := data.Mixture1D([]float64{-2, 2}, 0.5, []float64{0.6, 0.4})
 	q := data.Mixture1D([]float64{0}, 2, nil)
-	g := newGrid(p, q)
 	l := gan.PearsonLeastSquares()
+	g := gan.NewDensityGrid(p, q, gridLo, gridHi, gridN, regionShare, l.OptimalOutput) // D* = (p − q)/(p + q)
 	halfChi2 := metrics.PearsonChi2OfDensities(
 		func(x float64) float64 { return p.Density([]float64{x}) + q.Density([]float64{x}) },
 		func(x float64) float64 { return 2 * q.Density([]float64{x}) },
@@ -351,11 +351,11 @@ func chi2Identity(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pi
 		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}}
 	}
 	eval := func(int) []gan.Quantity {
-		outputs := gan.Curve(D.Forward, g.xs)
-		maxErr, _ := g.errors(outputs)
+		outputs := gan.Curve(D.Forward, g.X)
+		maxErr, _ := g.Errors(outputs)
 		return []gan.Quantity{
 			{Name: "max |D − D*|", Value: maxErr},
-			{Name: "|C(D) − ½χ²|", Value: math.Abs(l.GeneratorValue(outputs, g.p, g.q, g.h) - halfChi2)},
+			{Name: "|C(D) − ½χ²|", Value: math.Abs(l.GeneratorValue(outputs, g.P, g.Q, g.H) - halfChi2)},
 		}
 	}
 	loop := gan.Loop{Name: "LSGAN's D against a frozen q", Steps: cfg.dSteps, EvalEvery: max(1, cfg.dSteps/40),
@@ -365,9 +365,9 @@ func chi2Identity(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pi
 		return nil, err
 	}
 
-	outputs := gan.Curve(D.Forward, g.xs)
-	maxErr, meanErr := g.errors(outputs)
-	value := l.GeneratorValue(outputs, g.p, g.q, g.h)
+	outputs := gan.Curve(D.Forward, g.X)
+	maxErr, meanErr := g.Errors(outputs)
+	value := l.GeneratorValue(outputs, g.P, g.Q, g.H)
 	m.Set("d_star_max_error", maxErr)
 	m.Set("d_star_mean_error", meanErr)
 	m.Set("g_objective_at_d", value)
@@ -375,15 +375,15 @@ func chi2Identity(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pi
 	m.Set("chi2_identity_error", math.Abs(value-halfChi2))
 
 	var curveP, curveQ, curveOpt, curveD []plot.Point
-	for i, x := range g.xs {
+	for i, x := range g.X {
 		if i%4 != 0 {
 			continue
 		}
-		curveP = append(curveP, plot.Point{X: x, Y: g.p[i]})
-		curveQ = append(curveQ, plot.Point{X: x, Y: g.q[i]})
+		curveP = append(curveP, plot.Point{X: x, Y: g.P[i]})
+		curveQ = append(curveQ, plot.Point{X: x, Y: g.Q[i]})
 		dOpt, dLearned := math.NaN(), math.NaN() // NaN breaks the line: drawn in the region only
-		if g.inRegion[i] {
-			dOpt, dLearned = g.optimal[i], outputs[i]
+		if g.InRegion[i] {
+			dOpt, dLearned = g.Optimal[i], outputs[i]
 		}
 		curveOpt = append(curveOpt, plot.Point{X: x, Y: dOpt})
 		curveD = append(curveD, plot.Point{X: x, Y: dLearned})
@@ -407,48 +407,6 @@ func chi2Identity(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pi
 		}.Save},
 	}, nil
 }
-
-// grid holds the integration grid with p, q, D* = (p − q)/(p + q) at its
-// midpoints, and which cells count in the comparison with D*.
-type grid struct {
-	xs, p, q, optimal []float64
-	h                 float64
-	inRegion          []bool
-}
-
-func newGrid(p, q *data.Mixture) grid {
-	g := grid{h: (gridHi - gridLo) / gridN}
-	l := gan.PearsonLeastSquares()
-	peak := 0.0
-	for i := range gridN {
-		x := gridLo + (float64(i)+0.5)*g.h
-		px, qx := p.Density([]float64{x}), q.Density([]float64{x})
-		g.xs, g.p, g.q = append(g.xs, x), append(g.p, px), append(g.q, qx)
-		g.optimal = append(g.optimal, l.OptimalOutput(px, qx))
-		peak = math.Max(peak, (px+qx)/2)
-	}
-	for i := range gridN {
-		g.inRegion = append(g.inRegion, (g.p[i]+g.q[i])/2 >= regionShare*peak)
-	}
-	return g
-}
-
-// errors returns the largest and the mean |D(x) − D*(x)| over the region's
-// cells.
-func (g grid) errors(outputs []float64) (maxErr, meanErr float64) {
-	n := 0
-	for i, d := range outputs {
-		if g.inRegion[i] {
-			e := math.Abs(d - g.optimal[i])
-			maxErr = math.Max(maxErr, e)
-			meanErr += e
-			n++
-		}
-	}
-	return maxErr, meanErr / float64(n)
-}
-
-// ---- Part 3 ------------------------------------------------------------------------------
 
 // dataset is one mixture with its short name for files and metrics.
 type dataset struct {
