@@ -13,7 +13,6 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/data"
 	"ganbook/layers"
-	"ganbook/layers/optim"
 	"ganbook/tensor"
 )
 
@@ -28,7 +27,7 @@ func TestEngineMatchesToyRun(t *testing.T) {
 		games func(lambda float64) gan.Game
 	}{
 		{"wgan-gp", gan.WGANGP},
-		{"non-saturating", func(float64) gan.Game { return nonSaturatingGame }},
+		{"non-saturating", func(float64) gan.Game { return gan.OneToOne(gan.NonSaturating{}) }},
 	} {
 		t.Run(tc.name, func(t *testing.T) {
 			cfg := Config{Data: "ring-8", Loss: tc.name, Seed: 7, Hidden: hidden, Batch: batch, Lambda: 2}.withDefaults()
@@ -54,30 +53,6 @@ func TestEngineMatchesToyRun(t *testing.T) {
 			assert.Equal(t, want.History.Get("D loss").Values, gotD, "D losses differ from gan.ToyRun's")
 			assert.Equal(t, want.History.Get("G loss").Values, gotG, "G losses differ from gan.ToyRun's")
 		})
-	}
-}
-
-// nonSaturatingGame is chapter 01's game: one D update on a fresh real
-// and generated batch, then one G update with D frozen; Adam with lr 10⁻⁴
-// (scaled by the budget), β = (0.8, 0.999).
-func nonSaturatingGame(t *gan.Toy) func(int) []gan.Quantity {
-	optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
-	optG := optim.NewAdam(layers.Vars(t.G), t.LR(1e-4, 1), 0.8, 0.999)
-	loss := gan.NonSaturating{}
-	return func(i int) []gan.Quantity {
-		real, fake := t.Real(), t.Fake()
-		lossD := loss.D(t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)))
-		optD.ZeroGrad()
-		lossD.Backward()
-		optD.Step()
-		var lossG *autograd.Var
-		gan.Frozen(t.D, func() {
-			optG.ZeroGrad()
-			lossG = loss.G(nil, t.D.Forward(t.G.Forward(t.Noise())))
-			lossG.Backward()
-			optG.Step()
-		})
-		return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
 	}
 }
 
