@@ -92,7 +92,7 @@ var spec = chapter.Spec{
 	Outputs: []string{"real.png", "samples_with_attention.png", "samples_without.png", "agreement.svg", "gamma.svg",
 		"attention_maps.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
-		cfg := config{width: 32, noise: 32, batch: 32, lrScale: 10, evalEvery: 100, evalSamples: 1000, attendG: true, attendD: true}
+		cfg := config{width: 32, noise: 32, batch: 32, lrScale: 10, evalEvery: 200, evalSamples: 1000, attendG: true, attendD: true}
 		fs.Int(&cfg.width, "width", cfg.width, "channels C of G's first and D's last feature maps (at least 8: attention's f and g get C/8)", 8)
 		fs.Int(&cfg.noise, "noise", cfg.noise, "size of the noise vector z", 1)
 		fs.Int(&cfg.batch, "batch", cfg.batch, "real and generated images per step", 2)
