@@ -149,3 +149,15 @@ func TestFrozenKeepsDOutOfGsUpdate(t *testing.T) {
 		assert.True(t, p.RequiresGrad(), "and is trainable again")
 	}
 }
+
+// The clipping bound keeps width·c at 10.24: the 0.16 of chapter 05's
+// 64-unit critic, 0.32 at chapter 08's 32 units; and the critic's learning
+// rate grows with c, the paper's own at c = 0.01.
+func TestClipBoundAndLR(t *testing.T) {
+	assert.Equal(t, 0.16, ClipBound(64))
+	assert.Equal(t, 0.32, ClipBound(32))
+	assert.Equal(t, 0.01, ClipBound(1024))
+	assert.Equal(t, 5e-5, ClipLR(5e-5, 0.01))
+	assert.InDelta(t, 8e-4, ClipLR(5e-5, 0.16), 1e-18)
+	assert.PanicsWithError(t, "gan: ClipBound: bad argument width 0", func() { ClipBound(0) })
+}

@@ -23,6 +23,31 @@ func ClipWeights(params []*autograd.Var, c float64) {
 	}
 }
 
+// ClipBound is the clipping bound c this project gives a critic whose
+// hidden layers are width units wide: c = 10.24/width, 0.16 at 64 units
+// and 0.32 at 32. The WGAN paper's c = 0.01 was set for wide critics (the
+// WGAN-GP toy code's layers have 512 units). A layer whose weights all sit
+// at ±c can multiply the size of its input by at most width·c: 5.12 at 512
+// units, but 0.64 at 64, so a narrow critic clipped at 0.01 shrinks its
+// signal at every layer and learns only coarse functions. Keeping width·c
+// at 10.24 lets the narrow critics of the toy chapters learn the data's
+// shape (chapter 05 measures it). Train such a critic with ClipLR. It
+// panics with tensor.ErrArgument if width is below 1.
+func ClipBound(width int) float64 {
+	if width < 1 {
+		panicf(tensor.ErrArgument, "ClipBound", "width %d", width)
+	}
+	return 0.16 * 64 / float64(width)
+}
+
+// ClipLR is the critic's learning rate under the clipping bound c for a
+// published learning rate lr that goes with the paper's c = 0.01:
+// lr·(c/0.01). RMSprop moves each weight by about its learning rate per
+// update whatever the gradient's size, so the critic then crosses [−c, c]
+// in as many updates as the paper's critic crosses [−0.01, 0.01]; at
+// c = 0.01 it is lr itself.
+func ClipLR(lr, c float64) float64 { return lr * (c / 0.01) }
+
 // GradientPenalty is WGAN-GP's penalty (Gulrajani et al. 2017, arXiv
 // 1704.00028):
 //

@@ -20,11 +20,11 @@
 // weights all sit at ±c can multiply its input's size by at most H·c:
 // 5.12 at H = 512, but 0.64 at H = 64, so a narrow clipped critic shrinks
 // its signal at every layer and learns coarse functions (on seed 1 a single
-// ridge, with the samples left in two blobs). We use c = 0.16 (H·c = 10.24)
-// and scale the critic's learning rate with c (criticLR), so that it still
-// crosses [−c, c] in as many updates as the paper's critic. -clip 0.01
-// restores the paper's settings; docs/05-wgan.md compares the two on five
-// seeds.
+// ridge, with the samples left in two blobs). We use gan.ClipBound(H),
+// c = 0.16 (H·c = 10.24), and scale the critic's learning rate with c
+// (gan.ClipLR), so that it still crosses [−c, c] in as many updates as the
+// paper's critic. -clip 0.01 restores the paper's settings;
+// docs/05-wgan.md compares the two on five seeds.
 //
 // This program trains that WGAN on the 8 Gaussians of the WGAN-GP toy
 // experiments and checks the section's two claims with numbers:
@@ -79,8 +79,8 @@ type config struct {
 	batch     int     // B, 64 as in the WGAN paper
 	nCritic   int     // critic updates per generator update
 	boost     int     // critic updates during the first 25 steps and every 500th
-	clip      float64 // c
-	lr        float64 // RMSprop learning rate of the generator; the critic's is lr·c/0.01
+	clip      float64 // c; 0 for gan.ClipBound(hidden)
+	lr        float64 // RMSprop learning rate of the generator; the critic's is gan.ClipLR(lr, c) = lr·c/0.01
 	evalEvery int     // steps between evaluations
 	evalN     int     // samples per evaluation (exact W₁ on evalN + evalN points)
 }
@@ -90,18 +90,18 @@ var spec = chapter.Spec{
 	Defaults: chapter.Flags{Seed: 1, Steps: 3000},
 	Outputs:  []string{"samples.svg", "w1.svg", "critic_estimate.svg", "losses.svg", "critic_weights.svg"},
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
-		cfg := config{hidden: 64, batch: 64, nCritic: 5, boost: 100, clip: 0.16, lr: 5e-5, evalEvery: 50, evalN: 256}
+		cfg := config{hidden: 64, batch: 64, nCritic: 5, boost: 100, clip: 0, lr: 5e-5, evalEvery: 50, evalN: 256}
 		fs.Int(&cfg.hidden, "hidden", cfg.hidden, "hidden units per layer (G and critic)", 1)
 		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
 		fs.Int(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)", 1)
-		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c (the paper: 0.01)", chapter.Positive)
+		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c (0: 10.24/-hidden, 0.16 at 64 units; the paper: 0.01)", chapter.NonNegative)
 		fs.Float(&cfg.lr, "lr", cfg.lr, "the generator's RMSprop learning rate; the critic's is lr·c/0.01", chapter.Positive)
 		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		fs.Serve("watch and steer a weight-clipped WGAN live in a browser at this address (localhost:8080) instead of running the chapter",
 			func(addr string, env chapter.Env) error {
-				return live.Serve(env.Context, addr, live.Config{Data: "8-gaussians", Loss: "wgan-clip", Clip: cfg.clip,
-					LRG: cfg.lr, LRD: criticLR(cfg), DSteps: cfg.nCritic, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
+				return live.Serve(env.Context, addr, live.Config{Data: "8-gaussians", Loss: "wgan-clip", Clip: cfg.bound(),
+					LRG: cfg.lr, LRD: gan.ClipLR(cfg.lr, cfg.bound()), DSteps: cfg.nCritic, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
 			})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
@@ -126,6 +126,7 @@ func memory(cfg config, steps int) []chapter.Need {
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
 func run(env chapter.Env, cfg config) error {
+	c := cfg.bound()
 	r := rand.New(rand.NewPCG(env.Seed, 5))
 
 	// ---- 1. Data --------------------------------------------------------------
@@ -146,9 +147,9 @@ func run(env chapter.Env, cfg config) error {
 	G := gan.MLP(r, layers.ReLU{}, 2, cfg.hidden, cfg.hidden, cfg.hidden, 2)
 	critic := gan.MLP(r, layers.ReLU{}, 2, cfg.hidden, cfg.hidden, cfg.hidden, 1)
 	criticParams := layers.Vars(critic)
-	gan.ClipWeights(criticParams, cfg.clip) // start inside the constraint
+	gan.ClipWeights(criticParams, c) // start inside the constraint
 	optG := optim.NewRMSprop(layers.Vars(G), cfg.lr)
-	optC := optim.NewRMSprop(criticParams, criticLR(cfg))
+	optC := optim.NewRMSprop(criticParams, gan.ClipLR(cfg.lr, c))
 	loss := gan.Wasserstein{}
 
 	// ---- 3. The game ----------------------------------------------------------
@@ -165,7 +166,7 @@ func run(env chapter.Env, cfg config) error {
 			lossC = loss.D(critic.Forward(real), critic.Forward(fake)) // E f(fake) − E f(real)
 			lossC.Backward()
 			optC.Step()
-			gan.ClipWeights(criticParams, cfg.clip)
+			gan.ClipWeights(criticParams, c)
 		}
 		var lossG *autograd.Var
 		gan.Frozen(critic, func() { // G's loss leaves no gradient in the critic's weights
@@ -217,7 +218,8 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("on_ring_end", endRing)
 	m.Set("modes_start", float64(startModes))
 	m.Set("modes_end", float64(endModes))
-	m.Set("weights_at_clip_fraction", atClip(criticParams, cfg.clip))
+	m.Set("clip", c)
+	m.Set("weights_at_clip_fraction", atClip(criticParams, c))
 	m.Set("max_abs_weight", maxAbs(criticParams))
 	m.Set("evaluations", float64(len(w1.Values)))
 	chapter.PrintTable(env.Stdout, "05-wgan: weight-clipped WGAN on 8 Gaussians", &m)
@@ -252,10 +254,10 @@ func run(env chapter.Env, cfg config) error {
 		chapter.Picture{Name: "critic_weights.svg", Save: plot.Histogram{
 			// 40 bins over exactly [−c, c]: the weights clipping put at ±c
 			// fall into the outermost bins, inside the dashed lines.
-			Title:  fmt.Sprintf("Critic weights after training: %.0f %% sit at ±c", 100*atClip(criticParams, cfg.clip)),
+			Title:  fmt.Sprintf("Critic weights after training: %.0f %% sit at ±c", 100*atClip(criticParams, c)),
 			XLabel: "weight", YLabel: "count",
-			Values: weightValues(criticParams), Bins: 40, Min: -cfg.clip, Max: cfg.clip,
-			Markers: []plot.Marker{{X: -cfg.clip, Label: "−c"}, {X: cfg.clip, Label: "+c"}},
+			Values: weightValues(criticParams), Bins: 40, Min: -c, Max: c,
+			Markers: []plot.Marker{{X: -c, Label: "−c"}, {X: c, Label: "+c"}},
 		}.Save},
 	)
 	if err != nil {
@@ -306,12 +308,13 @@ func maxAbs(params []*autograd.Var) float64 {
 	return m
 }
 
-// criticLR is the critic's RMSprop learning rate: the generator's lr scaled
-// by c/0.01. RMSprop moves every weight by about lr per update whatever
-// the gradient's size, so with the bound c the critic crosses [−c, c] in
-// as many updates as the paper's critic crosses [−0.01, 0.01] at lr. With
-// c = 0.01 it is the paper's setting: both players at lr.
-func criticLR(cfg config) float64 { return cfg.lr * (cfg.clip / 0.01) }
+// bound is the clipping bound c: -clip, or gan.ClipBound(H) for -clip 0.
+func (cfg config) bound() float64 {
+	if cfg.clip > 0 {
+		return cfg.clip
+	}
+	return gan.ClipBound(cfg.hidden)
+}
 
 // ringShape measures how much samples (N, 2) look like the 8 Gaussians:
 // onRing is the fraction within R/4 of the circle of radius R through the

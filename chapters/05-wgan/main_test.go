@@ -10,6 +10,7 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
 	"ganbook/tensor"
@@ -34,8 +35,10 @@ func TestShortRunWritesEverything(t *testing.T) {
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)
 	}
-	// Clipping holds every weight inside [−c, c]; some sit exactly at ±c.
-	assert.LessOrEqual(t, m["max_abs_weight"], 0.16)
+	// Clipping holds every weight inside [−c, c], with c = 10.24/16 for
+	// 16 units; some sit exactly at ±c.
+	assert.Equal(t, gan.ClipBound(16), m["clip"])
+	assert.LessOrEqual(t, m["max_abs_weight"], m["clip"])
 	assert.Greater(t, m["weights_at_clip_fraction"], 0.0)
 	assert.LessOrEqual(t, m["weights_at_clip_fraction"], 1.0)
 	// The critic has learned to score real samples above generated ones.
@@ -50,8 +53,8 @@ func TestBadFlags(t *testing.T) {
 	chaptertest.BadFlags(t, spec,
 		chaptertest.BadValue{Args: []string{"-steps", "0"}, Want: "05-wgan: -steps must be at least 1, got 0\n"},
 		chaptertest.BadValue{Args: []string{"-lr", "NaN"}, Want: "05-wgan: -lr must be positive and finite, got NaN\n"},
-		chaptertest.BadValue{Args: []string{"-clip", "Inf"}, Want: "05-wgan: -clip must be positive and finite, got +Inf\n"},
-		chaptertest.BadValue{Args: []string{"-clip", "0"}, Want: "05-wgan: -clip must be positive and finite, got 0\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "Inf"}, Want: "05-wgan: -clip must be non-negative and finite, got +Inf\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "-0.01"}, Want: "05-wgan: -clip must be non-negative and finite, got -0.01\n"},
 		chaptertest.BadValue{Args: []string{"-hidden", "1000000"}, Want: "05-wgan: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "05-wgan: these flags need about …"},
 	)
@@ -77,13 +80,6 @@ func TestCriticSteps(t *testing.T) {
 func TestClipFlagIsTheBound(t *testing.T) {
 	m, _ := runChapter(t, "-steps", "3", "-eval-every", "3", "-hidden", "8", "-boost", "5", "-clip", "0.003")
 	assert.Equal(t, 0.003, m["max_abs_weight"])
-}
-
-// The critic's learning rate follows c: the paper's at c = 0.01, 16 times
-// it at the default c = 0.16.
-func TestCriticLRScalesWithTheBound(t *testing.T) {
-	assert.Equal(t, 5e-5, criticLR(config{lr: 5e-5, clip: 0.01}))
-	assert.InDelta(t, 8e-4, criticLR(config{lr: 5e-5, clip: 0.16}), 1e-18)
 }
 
 // ringShape tells the ring from a cloud and from blobs: the real data lie
