@@ -99,20 +99,32 @@ func TestDRAGANPenaltyIsNearTheReals(t *testing.T) {
 	assert.Greater(t, away, 8, "norms: %v", res.WindowNorms)
 }
 
-// Clipping holds every critic weight inside [−0.01, 0.01], and some at the
+// Clipping holds every critic weight inside [−c, c], and some at the
 // bound.
 func TestClipHoldsTheBound(t *testing.T) {
-	res := tinyRun(clip(), tinyBudget(8).WGANGP(), 8, 3)
+	const c = 0.05
+	res := tinyRun(clip(c), tinyBudget(8).WGANGP(), 8, 3)
 	atBound := 0
 	for _, p := range layers.Vars(res.D) {
 		for _, v := range p.Value.Data() {
-			require.LessOrEqual(t, math.Abs(v), 0.01)
-			if math.Abs(v) == 0.01 {
+			require.LessOrEqual(t, math.Abs(v), c)
+			if math.Abs(v) == c {
 				atBound++
 			}
 		}
 	}
 	assert.Positive(t, atBound)
+}
+
+// -clip reaches the clipping game; without it the bound follows -width
+// (gan.ClipBound), and the other games do not notice.
+func TestClipFlagIsTheBound(t *testing.T) {
+	auto := chaptertest.Run(t, spec, tiny...).Metrics
+	set := chaptertest.Run(t, spec, append(tiny, "-clip", "0.003")...).Metrics
+	assert.Equal(t, gan.ClipBound(8), auto["clip_bound"])
+	assert.Equal(t, 0.003, set["clip_bound"])
+	assert.NotEqual(t, auto["clip_grad_norm_mean"], set["clip_grad_norm_mean"])
+	assert.Equal(t, auto["gp_grad_norm_mean"], set["gp_grad_norm_mean"])
 }
 
 // The penalty weights reach the games from the flags: λ = 0 and λ = 10
