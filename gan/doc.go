@@ -12,9 +12,11 @@
 // the same 2-D mixtures, what makes the comparison fair stays here: the
 // networks (networks.go), the budget of steps, batch and learning rates
 // (budget.go), and the runner that gives every game the same initial
-// weights, batches and evaluation (toy.go: ToyRun). A game that two
-// chapters must run bit for bit alike, WGAN-GP, is also here (games.go),
-// and the chapter that teaches it keeps its own copy equal by a test.
+// weights, batches and evaluation (toy.go: ToyRun). The games several
+// chapters must run bit for bit alike are also here (games.go): WGAN-GP,
+// and OneToOne, chapter 01's GAN with its loss as a parameter (chapters 02,
+// 06 and 13 compare their games with it); the chapters that teach them keep
+// their own copies equal by tests.
 //
 // Every game keeps the discriminator out of the generator's update the same
 // way: the generator's step runs inside Frozen(D, ...).

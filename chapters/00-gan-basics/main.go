@@ -43,7 +43,7 @@
 //
 // The article points to GAN Lab (https://poloclub.github.io/ganlab/), which
 // shows this game live in the browser; the pictures here are its still,
-// measured counterpart.
+// measured counterpart, and -serve ADDR is the live one (gan/live).
 //
 // Run it with
 //

@@ -46,7 +46,7 @@
 // and again on the training goroutine. A NaN or ±Inf in a loss or a weight
 // pauses the run and puts the reason on the page; the server goes on.
 // Reset rebuilds the run from its seed, with the random streams of
-// gan.ToyExperiment, so the same seed and the same sequence of commands
+// gan.ToyRun, so the same seed and the same sequence of commands
 // (steps taken while paused, or the same number of steps played) give the
 // same numbers, and on a 2-D mixture with equal learning rates the losses
 // are those of the toy chapters, bit for bit. Serve stops when its context
