@@ -154,13 +154,13 @@ func (l Loop) watched() []namedParam {
 func checkWatched(params []namedParam, run string, i int) error {
 	for _, p := range params {
 		v := p.param.Var
-		what := fmt.Sprintf("%s (%s)", p.name, shapeText(v.Shape()))
+		what := func() string { return fmt.Sprintf("%s (%s)", p.name, shapeText(v.Shape())) } // only for the error
 		if x, ok := firstBad(v.Value.Data(), ParameterLimit); ok {
-			return &DivergenceError{Run: run, Step: i, Quantity: what, Value: x}
+			return &DivergenceError{Run: run, Step: i, Quantity: what(), Value: x}
 		}
 		if v.Grad != nil {
 			if x, ok := firstBad(v.Grad.Data(), math.Inf(1)); ok {
-				return &DivergenceError{Run: run, Step: i, Quantity: "the gradient of " + what, Value: x}
+				return &DivergenceError{Run: run, Step: i, Quantity: "the gradient of " + what(), Value: x}
 			}
 		}
 	}
@@ -179,9 +179,12 @@ func shapeText(shape []int) string {
 func bad(v float64) bool { return math.IsNaN(v) || math.IsInf(v, 0) }
 
 // firstBad returns the first value that is NaN, infinite or beyond ±limit.
+// It runs over every parameter and gradient after every step, so it makes
+// one test of |v| per value in the common case: |v| ≤ limit is false for
+// NaN, and |v| ≤ MaxFloat64 rules out ±Inf when limit is +Inf.
 func firstBad(xs []float64, limit float64) (float64, bool) {
 	for _, v := range xs {
-		if bad(v) || math.Abs(v) > limit {
+		if a := math.Abs(v); !(a <= limit) || a > math.MaxFloat64 {
 			return v, true
 		}
 	}

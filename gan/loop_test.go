@@ -118,3 +118,28 @@ func TestHistoryGetUnknownNamePanics(t *testing.T) {
 	assert.False(t, h.Has("W 1"))
 	assert.PanicsWithError(t, `gan: History.Get: bad argument no series "W 1" (recorded: ["W1"])`, func() { h.Get("W 1") })
 }
+
+// firstBad finds NaN, either infinity and values beyond the limit, with a
+// finite limit (parameters) and an infinite one (gradients).
+func TestFirstBad(t *testing.T) {
+	nan, inf := math.NaN(), math.Inf(1)
+	for _, c := range []struct {
+		xs    []float64
+		limit float64
+		want  float64 // NaN-safe: compared through its bits
+		bad   bool
+	}{
+		{[]float64{1, -1e6, 1e6}, 1e6, 0, false},
+		{[]float64{1, 1e6 + 1, nan}, 1e6, 1e6 + 1, true},
+		{[]float64{2, nan, 3}, 1e6, nan, true},
+		{[]float64{2, -inf}, 1e6, -inf, true},
+		{[]float64{1e300, -1e300}, inf, 0, false},
+		{[]float64{1e300, inf}, inf, inf, true},
+		{[]float64{-inf}, inf, -inf, true},
+		{[]float64{nan}, inf, nan, true},
+	} {
+		got, bad := firstBad(c.xs, c.limit)
+		assert.Equal(t, c.bad, bad, "%v within %v", c.xs, c.limit)
+		assert.Equal(t, math.Float64bits(c.want), math.Float64bits(got), "%v within %v", c.xs, c.limit)
+	}
+}
