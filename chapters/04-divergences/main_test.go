@@ -40,12 +40,17 @@ func TestShortRunWritesEverything(t *testing.T) {
 		assert.Contains(t, m, "lipschitz_bound_"+c)
 		// The bracket: the measured slopes never exceed the bound, and the
 		// slope between pairs never exceeds the largest gradient norm by
-		// much (pairs sample the same function along straight lines).
+		// much (a pair's slope is the mean directional derivative along
+		// the segment between them, and the gradient is measured at points
+		// spread over the same region). Measured slope/gradient ratios:
+		// 0.93 to 0.99 in this configuration, 0.93 to 1.000 in TestCritics'.
 		assert.LessOrEqual(t, m["lipschitz_"+c], m["lipschitz_bound_"+c]*(1+1e-9), c)
 		assert.LessOrEqual(t, m["lipschitz_slope_"+c], m["lipschitz_bound_"+c]*(1+1e-9), c)
+		assert.LessOrEqual(t, m["lipschitz_slope_"+c], 1.05*m["lipschitz_"+c], c)
 	}
-	// Every pair of the parallel lines is at least |θ| apart: W₁ ≥ |θ|.
-	assert.GreaterOrEqual(t, m["w1_theta_zero"], 0.0)
+	// Every pair of the parallel lines is at least |θ| apart, √(θ² + Δy²)
+	// ≥ |θ|, so the mean distance of the matching is too: W₁ ≥ |θ| at θ = ½.
+	assert.GreaterOrEqual(t, m["w1_theta_half"], 0.5)
 	// Clipping holds every weight in [−c, c]: the bound is tiny.
 	assert.Less(t, m["lipschitz_bound_clip"], 0.01)
 }
