@@ -125,11 +125,36 @@ func TestRadialW1(t *testing.T) {
 		b[i] = math.Hypot(r.NormFloat64(), r.NormFloat64())
 	}
 	assert.InDelta(t, metrics.W1Sorted1D(a, b), radialW1(1), 0.005)
-	// And the 2-D samplers have those radii.
-	ring := sampleRing(r, 1000).Data()
-	for i := 0; i < len(ring); i += 2 {
-		assert.InDelta(t, 2, math.Hypot(ring[i], ring[i+1]), 0.6)
+	// And the 2-D samplers have those radii. The ring's radius is
+	// N(2, 0.1²): over 4,000 points the standard error of its mean is
+	// 0.1/√4000 ≈ 0.0016 and of its standard deviation 0.1/√8000 ≈ 0.0011,
+	// so 0.01 is 6 and 9 of them.
+	const m = 4000
+	mean, std := radiusStats(sampleRing(r, m))
+	assert.InDelta(t, 2, mean, 0.01)
+	assert.InDelta(t, 0.1, std, 0.01)
+	// The Gaussian's radius is Rayleigh(s): mean s·√(π/2), standard
+	// deviation s·√((4 − π)/2) ≈ 0.655·s, so with s = 0.3 the standard
+	// error of the mean over 4,000 points is 0.196/√4000 ≈ 0.0031: the
+	// tolerance 0.0125 is 4 of them.
+	const s = 0.3
+	gaussMean, _ := radiusStats(sampleGauss(r, m, s))
+	assert.InDelta(t, s*math.Sqrt(math.Pi/2), gaussMean, 0.0125)
+}
+
+// radiusStats returns the mean and the standard deviation of the distances
+// of points (n, 2) from the origin.
+func radiusStats(pts *tensor.Tensor) (mean, std float64) {
+	d := pts.Data()
+	n := float64(pts.Dim(0))
+	var sum, sq float64
+	for i := 0; i < len(d); i += 2 {
+		h := math.Hypot(d[i], d[i+1])
+		sum += h
+		sq += h * h
 	}
+	mean = sum / n
+	return mean, math.Sqrt(sq/n - mean*mean)
 }
 
 // lineOf puts every generated point at x = θ, as a function of θ.
