@@ -1,8 +1,14 @@
 package gan
 
 import (
+	"math"
 	"math/rand/v2"
+	"reflect"
+	"slices"
 	"testing"
+
+	"github.com/stretchr/testify/assert"
+	"github.com/stretchr/testify/require"
 
 	"ganbook/autograd"
 	"ganbook/gan/data"
@@ -73,20 +79,51 @@ func BenchmarkWGANGPToyStep(b *testing.B) {
 	reportCPUTime(b, cpu)
 }
 
-// The workload trains: on a small version, the critic's Wasserstein
-// estimate and the losses stay finite, and the step is deterministic.
+// The workload trains: on a small version, the losses stay finite, the
+// step is deterministic, and both networks' weights move.
 func TestWGANGPToyStepIsDeterministic(t *testing.T) {
-	run := func() (float64, float64) {
+	run := func() benchRun {
 		w := newWGANGPToy(3, 16, 32)
-		var d, g float64
+		var r benchRun
 		for range 3 {
-			d, g = w.step()
+			r.lossD, r.lossG = w.step()
 		}
-		return d, g
+		r.G, r.D = w.G, w.D
+		return r
 	}
-	d1, g1 := run()
-	d2, g2 := run()
-	if d1 != d2 || g1 != g2 {
-		t.Fatalf("two runs differ: (%v, %v) vs (%v, %v)", d1, g1, d2, g2)
+	fresh := newWGANGPToy(3, 16, 32)
+	checkBenchRuns(t, run(), run(), benchRun{G: fresh.G, D: fresh.D})
+}
+
+// benchRun is what a few steps of a benchmark workload leave: the last
+// losses and the trained networks.
+type benchRun struct {
+	lossD, lossG float64
+	G, D         *layers.Sequential
+}
+
+// checkBenchRuns checks two runs of a workload from one seed, in this
+// order: their losses are finite (a NaN would otherwise be reported as
+// two runs differing, and ±Inf would pass), the runs agree to the bit in
+// losses and weights, and each network's weights moved away from those of
+// a fresh workload from the same seed.
+func checkBenchRuns(t *testing.T, first, second, fresh benchRun) {
+	t.Helper()
+	for _, l := range []float64{first.lossD, first.lossG} {
+		require.False(t, math.IsNaN(l) || math.IsInf(l, 0), "losses (%v, %v) are not finite", first.lossD, first.lossG)
 	}
+	require.Equal(t, [2]float64{first.lossD, first.lossG}, [2]float64{second.lossD, second.lossG}, "two runs differ")
+	require.True(t, reflect.DeepEqual(weights(first.G), weights(second.G)), "two runs differ in G")
+	require.True(t, reflect.DeepEqual(weights(first.D), weights(second.D)), "two runs differ in D")
+	assert.False(t, reflect.DeepEqual(weights(fresh.G), weights(first.G)), "G's weights did not move")
+	assert.False(t, reflect.DeepEqual(weights(fresh.D), weights(first.D)), "D's weights did not move")
+}
+
+// weights returns a copy of every parameter value of m, in order.
+func weights(m layers.Module) [][]float64 {
+	var out [][]float64
+	for _, v := range layers.Vars(m) {
+		out = append(out, slices.Clone(v.Value.Data()))
+	}
+	return out
 }
