@@ -96,14 +96,42 @@ func TestTricksChangeTheirPlayer(t *testing.T) {
 }
 
 // Feature matching's G loss is the squared distance between the mean
-// features of a real and a generated batch: positive, and not the
-// baseline's loss.
+// features of a real and a generated batch. The first step's loss is
+// rebuilt from the run's random streams (gan.ToyRun: the initial weights
+// from PCG(seed, 1); the training stream PCG(seed, 2), from which the game
+// draws D's real batch, the noise of D's fake batch, then G's noise) and
+// D's weights after its update (G's update leaves D alone), with the mean
+// and the distance computed here, and must be the G loss the run reports.
 func TestFeatureMatchingLossIsTheGap(t *testing.T) {
-	fm, base := tinyRun(t, "fm", 3), tinyRun(t, "baseline", 3)
-	for _, v := range fm.History.Get("G loss").Values {
-		assert.Greater(t, v, 0.0)
+	const seed = 7 // tinyRun's
+	fm := tinyRun(t, "fm", 1)
+	cfg := testConfig()
+	G, _ := plainNetworks(cfg)(rand.New(rand.NewPCG(seed, 1))) // G before its update
+	r := rand.New(rand.NewPCG(seed, 2))
+	real := data.Grid25().Sample(r, cfg.budget.Batch)
+	tensor.RandN(r, cfg.budget.Batch, 2) // the noise of D's fake batch
+	z := tensor.RandN(r, cfg.budget.Batch, 2)
+	var fReal, fFake []float64
+	f := gan.Features(fm.D)
+	autograd.NoGrad(func() {
+		fReal = f.Forward(autograd.Const(real)).Value.Data()
+		fFake = f.Forward(G.Forward(autograd.Const(z))).Value.Data()
+	})
+	width := cfg.budget.Width
+	require.Len(t, fReal, cfg.budget.Batch*width)
+	gap := 0.0
+	for j := range width {
+		meanReal, meanFake := 0.0, 0.0
+		for i := range cfg.budget.Batch {
+			meanReal += fReal[i*width+j]
+			meanFake += fFake[i*width+j]
+		}
+		d := (meanReal - meanFake) / float64(cfg.budget.Batch)
+		gap += d * d
 	}
-	assert.NotEqual(t, base.History.Get("G loss").Values, fm.History.Get("G loss").Values)
+	lossG := fm.History.Get("G loss").Values
+	require.Len(t, lossG, 1)
+	assert.InDelta(t, gap, lossG[0], 1e-12)
 }
 
 // A discriminator trained alone against a collapsed generator heads for its
