@@ -76,15 +76,21 @@ func TestGenerateChunks(t *testing.T) {
 
 // An ImageRun evaluates before the first step, every EvalEvery steps and
 // after the last, always on the same noise, and records what Eval returns
-// at those steps; the untrained generator's images are kept.
+// at those steps; the untrained generator's images are kept. The noise is
+// drawn from the run's evaluation stream PCG(seed, 3), and every
+// evaluation's images are those Generate makes from it with the generator
+// of that moment.
 func TestImageRunEvaluations(t *testing.T) {
 	data := DrawnDigits(1, 40, 0).Train
-	var zs []*tensor.Tensor
+	b := tinyImageBudget()
+	evalZ := tensor.RandN(rand.New(rand.NewPCG(1, 3)), b.EvalSamples, b.Noise)
+	var zs, want []*tensor.Tensor
 	calls := []int{}
-	res, err := ImageRun{Name: "test", Game: DCGANGame(), Budget: tinyImageBudget(), Data: data, Seed: 1, Steps: 5,
-		Eval: func(step int, t *Images, samples *tensor.Tensor) []Quantity {
+	res, err := ImageRun{Name: "test", Game: DCGANGame(), Budget: b, Data: data, Seed: 1, Steps: 5,
+		Eval: func(step int, im *Images, samples *tensor.Tensor) []Quantity {
 			calls = append(calls, step)
 			zs = append(zs, samples)
+			want = append(want, Generate(im.G, evalZ, b.Batch))
 			return []Quantity{{"mean", tensor.Mean(samples).Item()}}
 		}}.Run()
 	require.NoError(t, err)
@@ -93,7 +99,15 @@ func TestImageRunEvaluations(t *testing.T) {
 	assert.Equal(t, []int{1, 2, 3, 4, 5}, res.History.Get("D loss").Steps)
 	assert.Same(t, zs[0], res.First)
 	assert.Same(t, zs[3], res.Samples)
+	assert.Equal(t, evalZ.Data(), res.EvalZ.Data())
 	assert.Equal(t, []int{6, 4}, res.EvalZ.Shape())
+	for k := range zs {
+		assert.Equal(t, want[k].Data(), zs[k].Data(), "evaluation at step %d", calls[k])
+	}
+	// Before training, the generator is a fresh one from the run's seed.
+	fresh, _ := NewDCGAN(rand.New(rand.NewPCG(1, 1)), DCGANConfig{Size: data.Dim(2), Noise: b.Noise, Width: b.Width})
+	assert.Equal(t, Generate(fresh, evalZ, b.Batch).Data(), res.First.Data())
+	assert.Equal(t, Generate(res.G, evalZ, b.Batch).Data(), res.Samples.Data())
 	assert.NotEqual(t, zs[0].Data(), zs[3].Data(), "the generator has changed")
 }
 
