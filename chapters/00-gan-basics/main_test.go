@@ -47,9 +47,6 @@ func TestShortRunWritesEverything(t *testing.T) {
 	assert.InDelta(t, 2*m["jsd_p_q"]-math.Log(4), m["value_optimal"], 1e-12)
 	assert.Greater(t, m["jsd_p_q"], 0.0)
 	assert.Less(t, m["jsd_p_q"], math.Log(2))
-	// Errors of a probability lie in [0, 1]; the mean is at most the max.
-	assert.LessOrEqual(t, m["optimal_d_mean_error"], m["optimal_d_max_error"])
-	assert.LessOrEqual(t, m["optimal_d_max_error"], 1.0)
 	assert.Greater(t, m["w1_floor"], 0.0)
 }
 
@@ -108,13 +105,17 @@ func TestBadFlags(t *testing.T) {
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, short...) }
 
 // The lesson holds on a short run, and breaks when its mechanism does: D
-// trained against q comes near D* = p/(p + q) and the game's value near
+// trained against q comes near D* = p/(p + q) over the whole region and
+// the game's value near
 // 2·JSD − log 4 (swap real and fake in D's loss and the error is several
 // times larger), and the GAN pulls its samples towards p (drop G's update
 // and W₁ stays where it started).
 func TestTheLessonHolds(t *testing.T) {
 	m, _, _ := runChapter(t, "-steps", "300", "-d-steps", "300", "-hidden", "16", "-eval-every", "100", "-eval-n", "500")
 	assert.Less(t, m["optimal_d_mean_error"], 0.15)
+	// Near D* wherever p or q has mass, not only on average: the largest
+	// error over the region is 0.225 on this run.
+	assert.Less(t, m["optimal_d_max_error"], 0.3)
 	assert.Less(t, m["value_vs_jsd_error"], 0.05)
 	assert.Less(t, m["w1_end"], 0.75*m["w1_start"])
 	for _, name := range []string{"d_real_end", "d_fake_end", "left_mode_share_end"} {
