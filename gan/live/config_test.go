@@ -49,17 +49,27 @@ func TestValidate(t *testing.T) {
 }
 
 func TestSetField(t *testing.T) {
-	good := []struct{ field, value string }{
-		{"data", "grid-25"}, {"loss", "wgan-gp"}, {"lr_g", "2e-4"}, {"lr_d", " 0.5 "}, {"d_steps", "5"},
-		{"seed", "18446744073709551615"},
+	// Each accepted value is stored in its field, and only there (every
+	// value differs from the default).
+	good := []struct {
+		field, value string
+		set          func(*Config)
+	}{
+		{"data", "grid-25", func(c *Config) { c.Data = "grid-25" }},
+		{"loss", "wgan-gp", func(c *Config) { c.Loss = "wgan-gp" }},
+		{"lr_g", "2e-4", func(c *Config) { c.LRG = 2e-4 }},
+		{"lr_d", " 0.5 ", func(c *Config) { c.LRD = 0.5 }},
+		{"d_steps", "5", func(c *Config) { c.DSteps = 5 }},
+		{"seed", "18446744073709551615", func(c *Config) { c.Seed = 18446744073709551615 }},
 	}
 	for _, g := range good {
 		cfg := DefaultConfig()
 		require.NoError(t, cfg.setField(g.field, g.value), "%s=%s", g.field, g.value)
+		want := DefaultConfig()
+		g.set(&want)
+		require.NotEqual(t, DefaultConfig(), want, "%s=%s is the default", g.field, g.value)
+		assert.Equal(t, want, cfg, "%s=%s", g.field, g.value)
 	}
-	cfg := DefaultConfig()
-	require.NoError(t, cfg.setField("lr_g", "2e-4"))
-	assert.Equal(t, 2e-4, cfg.LRG)
 
 	bad := []struct{ field, value string }{
 		{"data", ""}, {"data", "moons"}, {"loss", ""}, {"loss", "LSGAN"},
