@@ -40,7 +40,6 @@ func TestShortRunWritesEverything(t *testing.T) {
 	assert.Equal(t, gan.ClipBound(16), m["clip"])
 	assert.LessOrEqual(t, m["max_abs_weight"], m["clip"])
 	assert.Greater(t, m["weights_at_clip_fraction"], 0.0)
-	assert.LessOrEqual(t, m["weights_at_clip_fraction"], 1.0)
 	// The critic has learned to score real samples above generated ones.
 	assert.Greater(t, m["critic_estimate_end"], 0.0)
 }
