@@ -132,8 +132,9 @@ func check(cfg config) error {
 	if cfg.reference > train {
 		return fmt.Errorf("-reference %d: there are %d training digits", cfg.reference, train)
 	}
-	if cfg.samples > test {
-		return fmt.Errorf("-fid-samples %d: there are %d test digits", cfg.samples, test)
+	if need := testDigits(cfg); need > test {
+		return fmt.Errorf("-fid-samples %d: the bias curve compares real sets of up to 5/2·%d = %d test digits, there are %d",
+			cfg.samples, cfg.samples, need, test)
 	}
 	if set := cfg.digits.MNIST(); set != nil && cfg.samples > set.Count(oneClass) {
 		return fmt.Errorf("-fid-samples %d: MNIST has %d %ds for the one-class set", cfg.samples, set.Count(oneClass), oneClass)

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"bytes"
 	"fmt"
 	"os"
 	"path/filepath"
@@ -9,7 +10,9 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
+	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
+	"ganbook/gan/data"
 )
 
 // tiny are the flags of a run small enough for a test: a few steps of a
@@ -64,6 +67,41 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-data", "/nonexistent"}, Want: "17-fid: -data /nonexistent: data: MNIST: neither /nonexistent/train-images-idx3-ubyte nor /nonexistent/train-images-idx3-ubyte.gz exists (docs/data.md says how to get the files)\n"},
 	)
 	chaptertest.EveryFlag(t, spec)
+}
+
+// fakeMNIST writes MNIST's four files into a fresh folder: nTrain and
+// nTest blank 28×28 images labelled 0, 1, …, 9, 0, 1, … (enough for -data
+// to read them and for the flag checks to count them).
+func fakeMNIST(t *testing.T, nTrain, nTest int) string {
+	t.Helper()
+	dir := t.TempDir()
+	for _, split := range []struct {
+		name string
+		n    int
+	}{{"train", nTrain}, {"t10k", nTest}} {
+		labels := make([]byte, split.n)
+		for i := range labels {
+			labels[i] = byte(i % 10)
+		}
+		require.NoError(t, data.WriteIDXFile(filepath.Join(dir, split.name+"-images-idx3-ubyte"),
+			&data.IDX{Dims: []int{split.n, 28, 28}, Data: make([]byte, split.n*28*28)}))
+		require.NoError(t, data.WriteIDXFile(filepath.Join(dir, split.name+"-labels-idx1-ubyte"),
+			&data.IDX{Dims: []int{split.n}, Data: labels}))
+	}
+	return dir
+}
+
+// With -data the bias curve of part 4 needs 5/2·n test digits for
+// -fid-samples n: one short is refused while the flags are checked (not
+// after training, when tensor.Slice would panic), exactly enough passes.
+func TestFIDSamplesNeedTheBiasCurvesTestDigits(t *testing.T) {
+	short, enough := fakeMNIST(t, 1000, 249), fakeMNIST(t, 1000, 250)
+	args := func(dir string) []string { return []string{"-data", dir, "-fid-samples", "100", "-reference", "100"} }
+	chaptertest.BadFlags(t, spec, chaptertest.BadValue{Args: args(short),
+		Want: "17-fid: -fid-samples 100: the bias curve compares real sets of up to 5/2·100 = 250 test digits, there are 249\n"})
+	var stdout, stderr bytes.Buffer
+	_, _, err := chapter.Parse(spec, append(args(enough), "-out", t.TempDir()), &stdout, &stderr)
+	assert.NoError(t, err)
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
