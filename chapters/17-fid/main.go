@@ -91,7 +91,7 @@ const biasDraws = 5
 const (
 	oneClass    = 3 // the digit of the one-class set
 	trainDigits = 20000
-	gridCols    = 12 // images per row of samples_over_training.png
+	gridCols    = 12 // images per row of samples_over_training.png (fewer if -eval-samples is smaller)
 )
 
 var spec = chapter.Spec{
@@ -205,8 +205,9 @@ func run(env chapter.Env, cfg config) error {
 	// ---- 4. The DCGAN during training ---------------------------------------------------------
 	var rows []*tensor.Tensor
 	var evalErr error
+	cols := min(gridCols, cfg.budget.EvalSamples) // -eval-samples may be as low as 10
 	eval := func(_ int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
-		rows = append(rows, tensor.Slice(samples, 0, 0, gridCols))
+		rows = append(rows, tensor.Slice(samples, 0, 0, cols))
 		v, err := fid(samples)
 		if err != nil && evalErr == nil {
 			evalErr = err
@@ -300,7 +301,7 @@ func run(env chapter.Env, cfg config) error {
 			Refs: []plot.RefLine{{Y: base, Label: "held-out real digits"}, {Y: value("fid_memorized10"), Label: "ten memorised digits"},
 				{Y: value("fid_one_class"), Label: "one class"}},
 		}.Save},
-		chapter.Picture{Name: "samples_over_training.png", Save: gan.DigitGrid(over, over.Dim(0), gridCols).Save},
+		chapter.Picture{Name: "samples_over_training.png", Save: gan.DigitGrid(over, over.Dim(0), cols).Save},
 		chapter.Picture{Name: "fid_bias.svg", Save: plot.LineChart{
 			Title: "FID_N is biased by about b/N: the fitted line's value at 1/N = 0 is FID∞", XLabel: "1/N", YLabel: "FID",
 			Series: []plot.Line{

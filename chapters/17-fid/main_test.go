@@ -3,8 +3,10 @@ package main
 import (
 	"bytes"
 	"fmt"
+	"image/png"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 
 	"github.com/stretchr/testify/assert"
@@ -102,6 +104,19 @@ func TestFIDSamplesNeedTheBiasCurvesTestDigits(t *testing.T) {
 	var stdout, stderr bytes.Buffer
 	_, _, err := chapter.Parse(spec, append(args(enough), "-out", t.TempDir()), &stdout, &stderr)
 	assert.NoError(t, err)
+}
+
+// -eval-samples accepts 10, fewer than the 12 images a row of
+// samples_over_training.png holds: the rows are then 10 wide, one per
+// evaluation (steps 0, 2 and 4), 4× enlarged with 1-pixel borders.
+func TestFewEvalSamples(t *testing.T) {
+	r := chaptertest.Run(t, spec, slices.Concat(tiny, []string{"-eval-samples", "10"})...)
+	f, err := os.Open(filepath.Join(r.Dir, "samples_over_training.png"))
+	require.NoError(t, err)
+	defer f.Close()
+	c, err := png.DecodeConfig(f)
+	require.NoError(t, err)
+	assert.Equal(t, [2]int{1 + 10*(4*16+1), 1 + 3*(4*16+1)}, [2]int{c.Width, c.Height})
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
