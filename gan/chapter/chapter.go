@@ -38,6 +38,7 @@ import (
 	"syscall"
 
 	"ganbook/layers/atomicfile"
+	"ganbook/tensor"
 )
 
 // Flags are the options every chapter takes.
@@ -298,14 +299,15 @@ func unwrapPath(err error) error {
 // Path returns the path of a file in the output folder. The name must be
 // metrics.json or match one of the Spec's Outputs, and metrics.json must
 // not be written yet: anything else is a mistake in the chapter, and Path
-// panics.
+// panics with a *tensor.Error wrapping tensor.ErrArgument ("chapter:
+// Env.Path: bad argument ...") that names the file.
 func (e Env) Path(name string) string {
 	if e.out != nil {
 		if name != metricsFile && !isOutput(name, e.out.patterns) {
-			panic(fmt.Sprintf("chapter: Path: %q matches none of the Spec's Outputs %q", name, e.out.patterns))
+			panic(tensor.NewError("chapter", tensor.ErrArgument, "Env.Path", "%q matches none of the Spec's Outputs %q", name, e.out.patterns))
 		}
 		if e.out.finished {
-			panic(fmt.Sprintf("chapter: Path: %q after metrics.json, which must be written last", name))
+			panic(tensor.NewError("chapter", tensor.ErrArgument, "Env.Path", "%q after metrics.json, which must be written last", name))
 		}
 	}
 	return filepath.Join(e.Out, name)

@@ -13,6 +13,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"ganbook/tensor"
 )
 
 // testSpec is a chapter that records its Env, writes a picture and
@@ -195,9 +197,24 @@ func TestMainReplacesAnEarlierRun(t *testing.T) {
 
 	// Writing a picture after metrics.json, or one not declared, is a bug.
 	e := Env{Flags: Flags{Out: out}, out: &outputs{patterns: []string{"a.svg"}, finished: true}}
-	assert.PanicsWithValue(t, `chapter: Path: "a.svg" after metrics.json, which must be written last`, func() { e.Path("a.svg") })
+	assertArgumentPanic(t, `chapter: Env.Path: bad argument "a.svg" after metrics.json, which must be written last`, func() { e.Path("a.svg") })
 	e.out.finished = false
-	assert.PanicsWithValue(t, `chapter: Path: "b.svg" matches none of the Spec's Outputs ["a.svg"]`, func() { e.Path("b.svg") })
+	assertArgumentPanic(t, `chapter: Env.Path: bad argument "b.svg" matches none of the Spec's Outputs ["a.svg"]`, func() { e.Path("b.svg") })
+}
+
+// assertArgumentPanic checks that f panics with an error wrapping
+// tensor.ErrArgument whose message is msg.
+func assertArgumentPanic(t *testing.T, msg string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		err, ok := recover().(error)
+		require.True(t, ok, "the panic value is not an error")
+		assert.ErrorIs(t, err, tensor.ErrArgument)
+		assert.EqualError(t, err, msg)
+	}()
+	f()
+	t.Error("no panic")
 }
 
 // Ctrl-C (a cancelled context) stops the run: exit status 130, one line
