@@ -39,6 +39,8 @@ import (
 	"strings"
 	"time"
 	"unicode/utf8"
+
+	"ganbook/tensor"
 )
 
 // Metric is a named number shown after the bar, such as the latest W₁
@@ -109,16 +111,17 @@ const (
 )
 
 // New returns a Bar for a run of total steps that writes to w, choosing the
-// terminal or the plain form by looking at w. It panics if total < 1.
+// terminal or the plain form by looking at w. It panics with a
+// *tensor.Error wrapping tensor.ErrArgument if total < 1.
 func New(w io.Writer, total int, label string) *Bar {
 	return NewWithOptions(w, total, label, Options{})
 }
 
 // NewWithOptions is New with a chosen mode and clock. The run's clock
-// starts now. It panics if total < 1.
+// starts now. It panics as New does if total < 1.
 func NewWithOptions(w io.Writer, total int, label string, opt Options) *Bar {
 	if total < 1 {
-		panic(fmt.Sprintf("progress: New: total = %d steps, want ≥ 1", total))
+		panic(tensor.NewError("progress", tensor.ErrArgument, "New", "total = %d steps, want ≥ 1", total))
 	}
 	now := opt.Now
 	if now == nil {

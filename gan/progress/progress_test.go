@@ -10,6 +10,8 @@ import (
 
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
+
+	"ganbook/tensor"
 )
 
 // fakeClock is a clock that moves only when told.
@@ -200,7 +202,14 @@ func TestModeDetection(t *testing.T) {
 }
 
 func TestNewPanics(t *testing.T) {
-	assert.PanicsWithValue(t, "progress: New: total = 0 steps, want ≥ 1", func() { New(&bytes.Buffer{}, 0, "x") })
+	defer func() {
+		err, ok := recover().(error)
+		require.True(t, ok, "the panic value is not an error")
+		assert.ErrorIs(t, err, tensor.ErrArgument)
+		assert.EqualError(t, err, "progress: New: bad argument total = 0 steps, want ≥ 1")
+	}()
+	New(&bytes.Buffer{}, 0, "x")
+	t.Error("no panic")
 }
 
 func TestRateUnknownAtStart(t *testing.T) {
