@@ -81,11 +81,11 @@ var palette = []color.RGBA{
 }
 
 // SeriesColor returns the colour a LineChart gives its i-th series when the
-// series sets none; the eight colours repeat from i = 8 on. It panics if i
-// is negative.
+// series sets none; the eight colours repeat from i = 8 on. It panics with
+// tensor.ErrArgument if i is negative.
 func SeriesColor(i int) color.RGBA {
 	if i < 0 {
-		panic(argError("SeriesColor", "index %d < 0", i))
+		panicf("SeriesColor", "index %d < 0", i)
 	}
 	return palette[i%len(palette)]
 }

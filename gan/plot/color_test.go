@@ -58,7 +58,7 @@ func TestSeriesColor(t *testing.T) {
 	assert.Equal(t, color.RGBA{0x00, 0x72, 0xb2, 0xff}, SeriesColor(0))
 	assert.Equal(t, SeriesColor(1), SeriesColor(9), "colours repeat after eight")
 	assert.NotEqual(t, SeriesColor(0), SeriesColor(1))
-	assert.PanicsWithError(t, "plot: SeriesColor: index -1 < 0", func() { SeriesColor(-1) })
+	assertArgumentPanic(t, "plot: SeriesColor: bad argument index -1 < 0", func() { SeriesColor(-1) })
 }
 
 func TestHex(t *testing.T) {

@@ -52,7 +52,8 @@
 // panic, as image/png does: a bad picture should not throw away the rest of
 // a finished training run. The small helpers that return values instead
 // (NiceTicks, Grid, Bin, ...) panic on a bad argument, like the rest of
-// ganbook.
+// ganbook, with a *tensor.Error wrapping tensor.ErrArgument ("plot:
+// NiceTicks: bad argument maxTicks = 2, want ≥ 3").
 //
 // One rule for colours holds in every chapter: real samples dark green,
 // generated samples orange, the modes' centres black rings, and behind

@@ -36,11 +36,11 @@ type Marker struct {
 const defaultBins = 20
 
 // EqualEdges returns the n + 1 edges of n equal-width bins over [lo, hi]:
-// lo + i·(hi − lo)/n for i = 0 … n, the last one exactly hi. It panics if
-// n < 1, lo ≥ hi, or either is not finite.
+// lo + i·(hi − lo)/n for i = 0 … n, the last one exactly hi. It panics with
+// tensor.ErrArgument if n < 1, lo ≥ hi, or either is not finite.
 func EqualEdges(lo, hi float64, n int) []float64 {
 	if n < 1 || !(lo < hi) || !isFinite(lo) || !isFinite(hi) {
-		panic(argError("EqualEdges", "%d bins over [%g, %g], want n ≥ 1 and finite lo < hi", n, lo, hi))
+		panicf("EqualEdges", "%d bins over [%g, %g], want n ≥ 1 and finite lo < hi", n, lo, hi)
 	}
 	edges := make([]float64, n+1)
 	for i := range n {
@@ -52,11 +52,12 @@ func EqualEdges(lo, hi float64, n int) []float64 {
 
 // Bin counts the values in each bin: counts[i] is the number of v with
 // edges[i] ≤ v < edges[i+1], the last bin closed on the right. Values
-// outside [edges[0], edges[n]] and NaN are not counted. It panics if there
-// are fewer than two edges or they are not finite and strictly increasing.
+// outside [edges[0], edges[n]] and NaN are not counted. It panics with
+// tensor.ErrArgument if there are fewer than two edges or they are not
+// finite and strictly increasing.
 func Bin(values, edges []float64) []int {
-	if err := checkEdges("Bin", edges); err != nil {
-		panic(err)
+	if problem := edgesProblem(edges); problem != "" {
+		panicf("Bin", "%s", problem)
 	}
 	n := len(edges) - 1
 	counts := make([]int, n)
@@ -71,22 +72,27 @@ func Bin(values, edges []float64) []int {
 	return counts
 }
 
-func checkEdges(op string, edges []float64) error {
+// edgesProblem says what is wrong with bin edges, or returns "" if they
+// are at least two, finite and strictly increasing.
+func edgesProblem(edges []float64) string {
 	if len(edges) < 2 {
-		return argError(op, "%d bin edges, want at least 2", len(edges))
+		return fmt.Sprintf("%d bin edges, want at least 2", len(edges))
 	}
 	for i, e := range edges {
 		if !isFinite(e) || (i > 0 && !(e > edges[i-1])) {
-			return argError(op, "bin edges %v are not finite and strictly increasing", edges)
+			return fmt.Sprintf("bin edges %v are not finite and strictly increasing", edges)
 		}
 	}
-	return nil
+	return ""
 }
 
 // edges returns the bin edges the histogram uses.
 func (h Histogram) edges() ([]float64, error) {
 	if h.Edges != nil {
-		return h.Edges, checkEdges("Histogram", h.Edges)
+		if problem := edgesProblem(h.Edges); problem != "" {
+			return h.Edges, argError("Histogram", "%s", problem)
+		}
+		return h.Edges, nil
 	}
 	if h.Bins < 0 {
 		return nil, argError("Histogram", "%d bins, want ≥ 0", h.Bins)

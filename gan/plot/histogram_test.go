@@ -17,8 +17,8 @@ func TestEqualEdges(t *testing.T) {
 	assert.InDeltaSlice(t, []float64{-1, -0.5, 0, 0.5, 1}, got, 1e-15)
 	// 0.1 + 3·(0.7 − 0.1)/3 is not exactly 0.7 in float64; the last edge is.
 	assert.Equal(t, 0.7, EqualEdges(0.1, 0.7, 3)[3])
-	assert.PanicsWithError(t, "plot: EqualEdges: 0 bins over [0, 1], want n ≥ 1 and finite lo < hi", func() { EqualEdges(0, 1, 0) })
-	assert.Panics(t, func() { EqualEdges(1, 1, 3) })
+	assertArgumentPanic(t, "plot: EqualEdges: bad argument 0 bins over [0, 1], want n ≥ 1 and finite lo < hi", func() { EqualEdges(0, 1, 0) })
+	assertArgumentPanic(t, "", func() { EqualEdges(1, 1, 3) })
 }
 
 func TestBin(t *testing.T) {
@@ -32,10 +32,10 @@ func TestBin(t *testing.T) {
 	// Unequal bins.
 	assert.Equal(t, []int{1, 4}, Bin([]float64{-0.5, 0, 0.1, 3, 10}, []float64{-1, 0, 10}))
 
-	assert.PanicsWithError(t, "plot: Bin: 1 bin edges, want at least 2", func() { Bin(values, []float64{0}) })
-	assert.PanicsWithError(t, "plot: Bin: bin edges [0 2 1] are not finite and strictly increasing", func() { Bin(values, []float64{0, 2, 1}) })
-	assert.Panics(t, func() { Bin(values, []float64{0, 1, 1}) })
-	assert.Panics(t, func() { Bin(values, []float64{0, nan}) })
+	assertArgumentPanic(t, "plot: Bin: bad argument 1 bin edges, want at least 2", func() { Bin(values, []float64{0}) })
+	assertArgumentPanic(t, "plot: Bin: bad argument bin edges [0 2 1] are not finite and strictly increasing", func() { Bin(values, []float64{0, 2, 1}) })
+	assertArgumentPanic(t, "", func() { Bin(values, []float64{0, 1, 1}) })
+	assertArgumentPanic(t, "", func() { Bin(values, []float64{0, nan}) })
 }
 
 func TestHistogram(t *testing.T) {

@@ -19,14 +19,14 @@ var niceMantissas = [...]float64{1, 2, 5}
 // lo and hi may come in either order. A range of zero width (or one too
 // narrow for float64 to step through, width ≤ 10⁻¹²·max(|lo|, |hi|)) is
 // widened to c ± 10 % of |c| around its centre c, or to [−1, 1] if c = 0.
-// It panics if maxTicks < 3 (a range with 0 inside needs the three ticks
-// −s, 0, s) or if lo or hi is NaN or infinite.
+// It panics with tensor.ErrArgument if maxTicks < 3 (a range with 0 inside
+// needs the three ticks −s, 0, s) or if lo or hi is NaN or infinite.
 func NiceTicks(lo, hi float64, maxTicks int) []float64 {
 	if maxTicks < 3 {
-		panic(argError("NiceTicks", "maxTicks = %d, want ≥ 3", maxTicks))
+		panicf("NiceTicks", "maxTicks = %d, want ≥ 3", maxTicks)
 	}
 	if !isFinite(lo) || !isFinite(hi) {
-		panic(argError("NiceTicks", "range [%g, %g] is not finite", lo, hi))
+		panicf("NiceTicks", "range [%g, %g] is not finite", lo, hi)
 	}
 	if lo > hi {
 		lo, hi = hi, lo
@@ -94,14 +94,14 @@ func multiple(a float64, k int) float64 {
 // most maxTicks ticks. It uses, in order of preference, the values 1, 2, 5 ×
 // 10ᵏ; the powers of ten 10ᵏ; or every n-th power of ten, 10ⁿʲ. For
 // [0.2, 0.8] that gives 0.2, 0.5, 1; for [10⁻⁴, 1] and maxTicks = 6 the
-// powers 10⁻⁴ … 1. It panics if maxTicks < 2, if lo or hi is ≤ 0, NaN or
-// infinite.
+// powers 10⁻⁴ … 1. It panics with tensor.ErrArgument if maxTicks < 2, if
+// lo or hi is ≤ 0, NaN or infinite.
 func LogTicks(lo, hi float64, maxTicks int) []float64 {
 	if maxTicks < 2 {
-		panic(argError("LogTicks", "maxTicks = %d, want ≥ 2", maxTicks))
+		panicf("LogTicks", "maxTicks = %d, want ≥ 2", maxTicks)
 	}
 	if !(lo > 0 && hi > 0) || !isFinite(lo) || !isFinite(hi) {
-		panic(argError("LogTicks", "range [%g, %g] is not finite and positive", lo, hi))
+		panicf("LogTicks", "range [%g, %g] is not finite and positive", lo, hi)
 	}
 	if lo > hi {
 		lo, hi = hi, lo

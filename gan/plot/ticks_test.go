@@ -84,9 +84,9 @@ func isNice(m float64) bool {
 }
 
 func TestNiceTicksPanics(t *testing.T) {
-	assert.PanicsWithError(t, "plot: NiceTicks: maxTicks = 2, want ≥ 3", func() { NiceTicks(0, 1, 2) })
-	assert.PanicsWithError(t, "plot: NiceTicks: range [NaN, 1] is not finite", func() { NiceTicks(math.NaN(), 1, 5) })
-	assert.PanicsWithError(t, "plot: NiceTicks: range [0, +Inf] is not finite", func() { NiceTicks(0, math.Inf(1), 5) })
+	assertArgumentPanic(t, "plot: NiceTicks: bad argument maxTicks = 2, want ≥ 3", func() { NiceTicks(0, 1, 2) })
+	assertArgumentPanic(t, "plot: NiceTicks: bad argument range [NaN, 1] is not finite", func() { NiceTicks(math.NaN(), 1, 5) })
+	assertArgumentPanic(t, "plot: NiceTicks: bad argument range [0, +Inf] is not finite", func() { NiceTicks(0, math.Inf(1), 5) })
 }
 
 func TestLogTicks(t *testing.T) {
@@ -117,8 +117,8 @@ func TestLogTicks(t *testing.T) {
 			}
 		})
 	}
-	assert.PanicsWithError(t, "plot: LogTicks: range [0, 1] is not finite and positive", func() { LogTicks(0, 1, 5) })
-	assert.PanicsWithError(t, "plot: LogTicks: maxTicks = 0, want ≥ 2", func() { LogTicks(1, 2, 0) })
+	assertArgumentPanic(t, "plot: LogTicks: bad argument range [0, 1] is not finite and positive", func() { LogTicks(0, 1, 5) })
+	assertArgumentPanic(t, "plot: LogTicks: bad argument maxTicks = 0, want ≥ 2", func() { LogTicks(1, 2, 0) })
 }
 
 func TestTickLabel(t *testing.T) {

@@ -6,10 +6,11 @@ import "math"
 type Point struct{ X, Y float64 }
 
 // Points reads interleaved coordinates x₀, y₀, x₁, y₁, … (the data of an
-// (n, 2) tensor) as n points. It panics if len(xy) is odd.
+// (n, 2) tensor) as n points. It panics with tensor.ErrArgument if len(xy)
+// is odd.
 func Points(xy []float64) []Point {
 	if len(xy)%2 != 0 {
-		panic(argError("Points", "%d coordinates, want an even number", len(xy)))
+		panicf("Points", "%d coordinates, want an even number", len(xy))
 	}
 	ps := make([]Point, len(xy)/2)
 	for i := range ps {
@@ -88,10 +89,10 @@ func (w Window) Square() Window {
 //
 // Evaluate a function at these points in one batch (Flatten turns them into
 // an (nx·ny, 2) tensor) and hand the values to a Field in the same order.
-// It panics if nx or ny is < 1.
+// It panics with tensor.ErrArgument if nx or ny is < 1.
 func (w Window) Grid(nx, ny int) []Point {
 	if nx < 1 || ny < 1 {
-		panic(argError("Window.Grid", "%d×%d cells, want at least 1×1", nx, ny))
+		panicf("Window.Grid", "%d×%d cells, want at least 1×1", nx, ny)
 	}
 	ps := make([]Point, 0, nx*ny)
 	dx, dy := (w.XMax-w.XMin)/float64(nx), (w.YMax-w.YMin)/float64(ny)

@@ -14,7 +14,7 @@ func TestPointsAndFlatten(t *testing.T) {
 	require.Equal(t, []Point{{1, 2}, {3, 4}, {-5, 6}}, ps)
 	assert.Equal(t, xy, Flatten(ps))
 	assert.Empty(t, Points(nil))
-	assert.PanicsWithError(t, "plot: Points: 3 coordinates, want an even number", func() { Points([]float64{1, 2, 3}) })
+	assertArgumentPanic(t, "plot: Points: bad argument 3 coordinates, want an even number", func() { Points([]float64{1, 2, 3}) })
 }
 
 func TestFitWindow(t *testing.T) {
@@ -55,5 +55,5 @@ func TestWindowGrid(t *testing.T) {
 	got = Window{-1, 1, -1, 1}.Grid(4, 1)
 	assert.Equal(t, []Point{{-0.75, 0}, {-0.25, 0}, {0.25, 0}, {0.75, 0}}, got)
 
-	assert.PanicsWithError(t, "plot: Window.Grid: 0×3 cells, want at least 1×1", func() { Window{0, 1, 0, 1}.Grid(0, 3) })
+	assertArgumentPanic(t, "plot: Window.Grid: bad argument 0×3 cells, want at least 1×1", func() { Window{0, 1, 0, 1}.Grid(0, 3) })
 }
