@@ -184,24 +184,32 @@ var embedded []byte
 // Load returns the network with the embedded weights, the ones
 // `go run ./gan/digitnet/train` writes. The file is part of the program,
 // checked by the package's tests, so a failure to read it is a broken
-// build: Load panics then.
+// build: Load panics then, with an error that wraps Decode's ("digitnet:
+// the embedded weights.safetensors: ...").
 func Load() *Net {
 	n, _, err := Decode(embedded)
 	if err != nil {
-		panic(fmt.Sprintf("digitnet: the embedded weights.safetensors: %v", err))
+		panic(embeddedError(err))
 	}
 	return n
 }
 
 // Metadata returns the embedded file's metadata: the training recipe,
 // the accuracy on held-out drawn digits and the checksum of the early
-// weights (see Train).
+// weights (see Train). It panics as Load does if the embedded file cannot
+// be read.
 func Metadata() map[string]string {
 	_, meta, err := Decode(embedded)
 	if err != nil {
-		panic(fmt.Sprintf("digitnet: the embedded weights.safetensors: %v", err))
+		panic(embeddedError(err))
 	}
 	return meta
+}
+
+// embeddedError is the panic value of Load and Metadata: Decode's error
+// err, wrapped, so that errors.Is and errors.As still reach its cause.
+func embeddedError(err error) error {
+	return fmt.Errorf("digitnet: the embedded weights.safetensors: %w", err)
 }
 
 // Decode reads a network from the bytes of a safetensors file and returns
