@@ -26,11 +26,15 @@ func NewAvgPool2D(size int) *AvgPool2D {
 }
 
 // Forward pools x (N,C,H,W). It panics with tensor.ErrShape if x is not
-// 4-D or H or W is not a multiple of Size.
+// 4-D or H or W is not a multiple of Size, and with tensor.ErrArgument if
+// Size is below 1 (an AvgPool2D{} literal, which NewAvgPool2D refuses).
 func (p AvgPool2D) Forward(x *autograd.Var) *autograd.Var {
 	xs := x.Value.Shape()
 	if len(xs) != 4 {
 		panicf(tensor.ErrShape, "AvgPool2D", "input %s is not (N,C,H,W)", tensor.FormatShape(xs))
+	}
+	if p.Size < 1 {
+		panicf(tensor.ErrArgument, "AvgPool2D", "Size %d for input %s, want ≥ 1", p.Size, tensor.FormatShape(xs))
 	}
 	if xs[2]%p.Size != 0 || xs[3]%p.Size != 0 {
 		panicf(tensor.ErrShape, "AvgPool2D", "input %s is not divisible into %dx%d blocks", tensor.FormatShape(xs), p.Size, p.Size)

@@ -36,4 +36,8 @@ func TestAvgPool2DPanics(t *testing.T) {
 	assert.PanicsWithError(t, "layers: AvgPool2D: shape mismatch input (1,1,3,4) is not divisible into 2x2 blocks", func() {
 		layers.NewAvgPool2D(2).Forward(autograd.Const(tensor.Zeros(1, 1, 3, 4)))
 	})
+	// A literal without a size would divide by it.
+	requirePanicsWith(t, tensor.ErrArgument, "layers: AvgPool2D: bad argument Size 0 for input (1,1,4,4), want ≥ 1", func() {
+		layers.AvgPool2D{}.Forward(autograd.Const(tensor.Zeros(1, 1, 4, 4)))
+	})
 }
