@@ -59,16 +59,32 @@ func Concat(axis int, xs ...*Var) *Var {
 	})
 }
 
-// Split cuts x into pieces of the given sizes along axis.
+// Split cuts x into pieces of the given sizes along axis (negative counts
+// from the end), as tensor.Split does: piece k is Slice(x, axis,
+// s₀+…+sₖ₋₁, s₀+…+sₖ), so each gets its slice of the gradient. It panics
+// with tensor.ErrAxis on a bad axis, with tensor.ErrArgument on a negative
+// size, and with tensor.ErrShape unless the sizes sum to x.Value.Dim(axis),
+// each before anything is sliced.
 func Split(x *Var, axis int, sizes ...int) []*Var {
+	shape := x.Value.Shape()
+	if axis < -len(shape) || axis >= len(shape) {
+		panicf(tensor.ErrAxis, "Split", "axis %d for %d dimensions", axis, len(shape))
+	}
+	dim, sum := x.Value.Dim(axis), 0
+	for _, n := range sizes {
+		if n < 0 {
+			panicf(tensor.ErrArgument, "Split", "negative size in %v", sizes)
+		}
+		sum += n
+	}
+	if sum != dim {
+		panicf(tensor.ErrShape, "Split", "sizes %v sum to %d, axis %d of %s has %d", sizes, sum, axis, tensor.FormatShape(shape), dim)
+	}
 	out := make([]*Var, len(sizes))
 	at := 0
 	for i, n := range sizes {
 		out[i] = Slice(x, axis, at, at+n)
 		at += n
-	}
-	if at != x.Value.Dim(axis) {
-		panicf(tensor.ErrShape, "Split", "sizes %v for dimension %d of %s", sizes, x.Value.Dim(axis), tensor.FormatShape(x.Value.Shape()))
 	}
 	return out
 }

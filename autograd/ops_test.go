@@ -223,3 +223,31 @@ func TestGradCheckToleranceFormula(t *testing.T) {
 	require.False(t, math.IsNaN(in[0].Data()[0]))
 	require.Equal(t, 100.0, in[0].Data()[0], "GradCheck must not modify its inputs")
 }
+
+// requirePanicsWith checks that f panics with an error wrapping kind whose
+// message is msg.
+func requirePanicsWith(t *testing.T, kind error, msg string, f func()) {
+	t.Helper()
+	defer func() {
+		t.Helper()
+		err, ok := recover().(error)
+		require.True(t, ok, "the panic value is not an error")
+		require.ErrorIs(t, err, kind)
+		require.EqualError(t, err, msg)
+	}()
+	f()
+	t.Error("no panic")
+}
+
+// Split checks its sizes before it slices: a negative or oversized piece is
+// reported under Split's name, not as a Slice out of range.
+func TestSplitPanics(t *testing.T) {
+	x := Param(tensor.Zeros(4, 2))
+	requirePanicsWith(t, tensor.ErrArgument, "autograd: Split: bad argument negative size in [-1 5]", func() { Split(x, 0, -1, 5) })
+	requirePanicsWith(t, tensor.ErrShape, "autograd: Split: shape mismatch sizes [3 3] sum to 6, axis 0 of (4,2) has 4", func() { Split(x, 0, 3, 3) })
+	requirePanicsWith(t, tensor.ErrShape, "autograd: Split: shape mismatch sizes [1] sum to 1, axis -1 of (4,2) has 2", func() { Split(x, -1, 1) })
+	requirePanicsWith(t, tensor.ErrAxis, "autograd: Split: bad axis axis 2 for 2 dimensions", func() { Split(x, 2, 4) })
+	p := Split(x, -1, 1, 1)
+	require.Len(t, p, 2)
+	require.Equal(t, []int{4, 1}, p[1].Shape())
+}
