@@ -251,3 +251,14 @@ func TestSplitPanics(t *testing.T) {
 	require.Len(t, p, 2)
 	require.Equal(t, []int{4, 1}, p[1].Shape())
 }
+
+// The operations without checks of their own panic as the tensor
+// operation they start with, under its name (the package documentation's
+// "Errors").
+func TestOpsPanicAsTheirTensorOps(t *testing.T) {
+	a, b := Param(tensor.Zeros(2, 3)), Param(tensor.Zeros(4, 5))
+	requirePanicsWith(t, tensor.ErrShape, "tensor: MatMul: shape mismatch (2,3) x (4,5)", func() { MatMul(a, b) })
+	requirePanicsWith(t, tensor.ErrShape, "tensor: Add: shape mismatch (2,3) and (4,5) do not broadcast", func() { Add(a, b) })
+	requirePanicsWith(t, tensor.ErrAxis, "tensor: Sum: bad axis axis 2 for 2 dimensions", func() { Mean(a, 2) })
+	requirePanicsWith(t, tensor.ErrAxis, "tensor: Max: bad axis axis -3 for 2 dimensions", func() { Softmax(a, -3) })
+}
