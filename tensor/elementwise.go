@@ -254,32 +254,40 @@ func divRow(dst, x, y []float64, xs, ys int) {
 // not broadcast.
 func Add(a, b *Tensor) *Tensor { return binary("Add", a, b, addRow) }
 
-// Sub returns a − b, broadcasting.
+// Sub returns a − b, broadcasting. It panics with ErrShape if the shapes do
+// not broadcast.
 func Sub(a, b *Tensor) *Tensor { return binary("Sub", a, b, subRow) }
 
-// Mul returns the element-wise product a ⊙ b, broadcasting.
+// Mul returns the element-wise product a ⊙ b, broadcasting. It panics with
+// ErrShape if the shapes do not broadcast.
 func Mul(a, b *Tensor) *Tensor { return binary("Mul", a, b, mulRow) }
 
-// Div returns the element-wise quotient a / b, broadcasting.
+// Div returns the element-wise quotient a / b, broadcasting. It panics with
+// ErrShape if the shapes do not broadcast.
 func Div(a, b *Tensor) *Tensor { return binary("Div", a, b, divRow) }
 
-// Maximum returns max(a, b) element-wise, broadcasting.
+// Maximum returns max(a, b) element-wise, broadcasting. It panics with
+// ErrShape if the shapes do not broadcast.
 func Maximum(a, b *Tensor) *Tensor { return binary("Maximum", a, b, rowOf(math.Max)) }
 
-// Minimum returns min(a, b) element-wise, broadcasting.
+// Minimum returns min(a, b) element-wise, broadcasting. It panics with
+// ErrShape if the shapes do not broadcast.
 func Minimum(a, b *Tensor) *Tensor { return binary("Minimum", a, b, rowOf(math.Min)) }
 
-// Greater returns 1 where a > b and 0 elsewhere, broadcasting.
+// Greater returns 1 where a > b and 0 elsewhere, broadcasting. It panics
+// with ErrShape if the shapes do not broadcast.
 func Greater(a, b *Tensor) *Tensor {
 	return binary("Greater", a, b, rowOf(func(x, y float64) float64 { return b2f(x > y) }))
 }
 
-// GreaterEqual returns 1 where a ≥ b and 0 elsewhere, broadcasting.
+// GreaterEqual returns 1 where a ≥ b and 0 elsewhere, broadcasting. It
+// panics with ErrShape if the shapes do not broadcast.
 func GreaterEqual(a, b *Tensor) *Tensor {
 	return binary("GreaterEqual", a, b, rowOf(func(x, y float64) float64 { return b2f(x >= y) }))
 }
 
-// Equal returns 1 where a = b and 0 elsewhere, broadcasting.
+// Equal returns 1 where a = b and 0 elsewhere, broadcasting. It panics
+// with ErrShape if the shapes do not broadcast.
 func Equal(a, b *Tensor) *Tensor {
 	return binary("Equal", a, b, rowOf(func(x, y float64) float64 { return b2f(x == y) }))
 }
@@ -459,7 +467,8 @@ func AddInplace(dst, src *Tensor) {
 	}
 }
 
-// AxpyInplace sets dst ← dst + α·src (same number of elements).
+// AxpyInplace sets dst ← dst + α·src (same number of elements). It panics
+// with ErrShape otherwise.
 func AxpyInplace(dst *Tensor, alpha float64, src *Tensor) {
 	if len(dst.data) != len(src.data) {
 		panicf(ErrShape, "AxpyInplace", "%s += α·%s", FormatShape(dst.shape), FormatShape(src.shape))

@@ -39,49 +39,58 @@ func SumKeep(t *Tensor, axes ...int) *Tensor {
 }
 
 // Sum returns the sum over the given axes (all when none are given),
-// dropping them: Sum of a (2,3) over axis 1 has shape (2).
+// dropping them: Sum of a (2,3) over axis 1 has shape (2). It panics with
+// ErrAxis on an axis out of range or repeated.
 func Sum(t *Tensor, axes ...int) *Tensor {
 	return dropAxes(SumKeep(t, axes...), reduceAxes("Sum", t, axes))
 }
 
-// MeanKeep returns the mean over the given axes, keeping them.
+// MeanKeep returns the mean over the given axes, keeping them. It panics
+// as SumKeep does (the message names Sum).
 func MeanKeep(t *Tensor, axes ...int) *Tensor {
 	out := SumKeep(t, axes...)
 	n := len(t.data) / max(len(out.data), 1)
 	return Scale(out, 1/float64(n))
 }
 
-// Mean returns the mean over the given axes (all when none are given).
+// Mean returns the mean over the given axes (all when none are given). It
+// panics as SumKeep does (the message names Sum).
 func Mean(t *Tensor, axes ...int) *Tensor {
 	return dropAxes(MeanKeep(t, axes...), reduceAxes("Mean", t, axes))
 }
 
 // VarianceKeep returns the biased variance (1/n)·Σ(x − x̄)² over the given axes,
-// keeping them. Batch normalisation uses this form.
+// keeping them. Batch normalisation uses this form. It panics as SumKeep
+// does (the message names Sum).
 func VarianceKeep(t *Tensor, axes ...int) *Tensor {
 	d := Sub(t, MeanKeep(t, axes...))
 	return MeanKeep(Mul(d, d), axes...)
 }
 
-// Variance returns the biased variance over the given axes (all when none given).
+// Variance returns the biased variance over the given axes (all when none
+// given). It panics as SumKeep does (the message names Sum).
 func Variance(t *Tensor, axes ...int) *Tensor {
 	return dropAxes(VarianceKeep(t, axes...), reduceAxes("Variance", t, axes))
 }
 
-// MaxKeep returns the maximum along one axis, keeping it with size 1.
+// MaxKeep returns the maximum along one axis, keeping it with size 1. It
+// panics with ErrAxis if the axis is out of range and with ErrShape if it
+// has size 0 (the message names Max).
 func MaxKeep(t *Tensor, axis int) *Tensor {
 	v, _ := maxAxis("Max", t, axis)
 	return v
 }
 
-// Max returns the maximum along one axis, dropping it.
+// Max returns the maximum along one axis, dropping it. It panics as
+// MaxKeep does.
 func Max(t *Tensor, axis int) *Tensor {
 	v, _ := maxAxis("Max", t, axis)
 	return dropAxes(v, []int{normAxis("Max", axis, len(t.shape))})
 }
 
 // ArgMax returns, for every position of the reduced shape (in row-major
-// order), the index along axis of the first maximum.
+// order), the index along axis of the first maximum. It panics with ErrAxis
+// if the axis is out of range and with ErrShape if it has size 0.
 func ArgMax(t *Tensor, axis int) []int {
 	_, idx := maxAxis("ArgMax", t, axis)
 	return idx
@@ -89,7 +98,7 @@ func ArgMax(t *Tensor, axis int) []int {
 
 // LogSumExp returns log Σₖ exp(xₖ) along axis, keeping it with size 1. It
 // subtracts the maximum first, so it neither overflows nor underflows to −Inf
-// for finite inputs.
+// for finite inputs. It panics as MaxKeep does.
 func LogSumExp(t *Tensor, axis int) *Tensor {
 	m := MaxKeep(t, axis)
 	s := SumKeep(Exp(Sub(t, m)), axis)
@@ -97,6 +106,7 @@ func LogSumExp(t *Tensor, axis int) *Tensor {
 }
 
 // Softmax returns exp(xₖ)/Σⱼ exp(xⱼ) along axis, computed as exp(x − max).
+// It panics as MaxKeep does.
 func Softmax(t *Tensor, axis int) *Tensor {
 	e := Exp(Sub(t, MaxKeep(t, axis)))
 	return Div(e, SumKeep(e, axis))

@@ -677,3 +677,19 @@ func benchIndexSelect(b *testing.B, rows, cols, n int) {
 		IndexSelect(x, 0, index)
 	}
 }
+
+// Every constructor refuses a negative size under its own name, not
+// under Zeros, which they all allocate with.
+func TestConstructorPanicsNameTheirOp(t *testing.T) {
+	r := rand.New(rand.NewPCG(1, 1))
+	runPanicCases(t, []panicCase{
+		{"Zeros", func() { Zeros(2, -1) }, ErrArgument, "tensor: Zeros: bad argument negative dimension in shape (2,-1)"},
+		{"Ones", func() { Ones(-1) }, ErrArgument, "tensor: Ones: bad argument negative dimension in shape (-1)"},
+		{"Full", func() { Full(3, -2, 2) }, ErrArgument, "tensor: Full: bad argument negative dimension in shape (-2,2)"},
+		{"Arange", func() { Arange(-3) }, ErrArgument, "tensor: Arange: bad argument negative dimension in shape (-3)"},
+		{"Eye", func() { Eye(-1) }, ErrArgument, "tensor: Eye: bad argument negative dimension in shape (-1,-1)"},
+		{"RandN", func() { RandN(r, -1) }, ErrArgument, "tensor: RandN: bad argument negative dimension in shape (-1)"},
+		{"RandU", func() { RandU(r, 0, 1, 1, -1) }, ErrArgument, "tensor: RandU: bad argument negative dimension in shape (1,-1)"},
+		{"Set", func() { Zeros(2).Set(1, 2) }, ErrIndex, "tensor: Set: index out of range index [2] for shape (2)"},
+	})
+}

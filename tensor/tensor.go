@@ -50,18 +50,27 @@ func FromRows(rows [][]float64) *Tensor {
 // Scalar returns a 0-dimensional tensor holding v.
 func Scalar(v float64) *Tensor { return &Tensor{shape: []int{}, data: []float64{v}} }
 
-// Zeros returns a tensor of the given shape filled with 0.
-func Zeros(shape ...int) *Tensor {
-	n := checkShape("Zeros", shape)
+// Zeros returns a tensor of the given shape filled with 0. It panics with
+// ErrArgument if a dimension is negative.
+func Zeros(shape ...int) *Tensor { return zeros("Zeros", shape) }
+
+// zeros is Zeros for the constructor op, which its panic names.
+func zeros(op string, shape []int) *Tensor {
+	n := checkShape(op, shape)
 	return &Tensor{shape: append([]int{}, shape...), data: zeroData(n)}
 }
 
-// Ones returns a tensor of the given shape filled with 1.
-func Ones(shape ...int) *Tensor { return Full(1, shape...) }
+// Ones returns a tensor of the given shape filled with 1. It panics with
+// ErrArgument if a dimension is negative.
+func Ones(shape ...int) *Tensor { return full("Ones", 1, shape) }
 
-// Full returns a tensor of the given shape filled with v.
-func Full(v float64, shape ...int) *Tensor {
-	t := Zeros(shape...)
+// Full returns a tensor of the given shape filled with v. It panics with
+// ErrArgument if a dimension is negative.
+func Full(v float64, shape ...int) *Tensor { return full("Full", v, shape) }
+
+// full is Full for the constructor op, which its panic names.
+func full(op string, v float64, shape []int) *Tensor {
+	t := zeros(op, shape)
 	if v != 0 {
 		for i := range t.data {
 			t.data[i] = v
@@ -73,18 +82,20 @@ func Full(v float64, shape ...int) *Tensor {
 // ZerosLike returns zeros with t's shape.
 func ZerosLike(t *Tensor) *Tensor { return Zeros(t.shape...) }
 
-// Arange returns the 1-D tensor [0, 1, ..., n-1].
+// Arange returns the 1-D tensor [0, 1, ..., n-1]. It panics with
+// ErrArgument if n < 0.
 func Arange(n int) *Tensor {
-	t := Zeros(n)
+	t := zeros("Arange", []int{n})
 	for i := range t.data {
 		t.data[i] = float64(i)
 	}
 	return t
 }
 
-// Eye returns the n×n identity matrix.
+// Eye returns the n×n identity matrix. It panics with ErrArgument if
+// n < 0.
 func Eye(n int) *Tensor {
-	t := Zeros(n, n)
+	t := zeros("Eye", []int{n, n})
 	for i := 0; i < n; i++ {
 		t.data[i*n+i] = 1
 	}
@@ -92,8 +103,9 @@ func Eye(n int) *Tensor {
 }
 
 // RandN returns a tensor of independent standard normal samples drawn from r.
+// It panics with ErrArgument if a dimension is negative.
 func RandN(r *rand.Rand, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := zeros("RandN", shape)
 	for i := range t.data {
 		t.data[i] = r.NormFloat64()
 	}
@@ -101,8 +113,9 @@ func RandN(r *rand.Rand, shape ...int) *Tensor {
 }
 
 // RandU returns a tensor of independent samples uniform on [lo, hi) drawn from r.
+// It panics with ErrArgument if a dimension is negative.
 func RandU(r *rand.Rand, lo, hi float64, shape ...int) *Tensor {
-	t := Zeros(shape...)
+	t := zeros("RandU", shape)
 	for i := range t.data {
 		t.data[i] = lo + (hi-lo)*r.Float64()
 	}
@@ -139,7 +152,8 @@ func (t *Tensor) Item() float64 {
 // It panics with ErrIndex on a wrong number of indices or an index out of range.
 func (t *Tensor) At(index ...int) float64 { return t.data[t.offset("At", index)] }
 
-// Set stores v at the given index.
+// Set stores v at the given index (one integer per dimension). It panics
+// with ErrIndex on a wrong number of indices or an index out of range.
 func (t *Tensor) Set(v float64, index ...int) { t.data[t.offset("Set", index)] = v }
 
 func (t *Tensor) offset(op string, index []int) int {
