@@ -179,7 +179,7 @@ func run(env chapter.Env, cfg config) error {
 	net := digitnet.Load()
 	realF := net.Features(tensor.Slice(digits.Test, 0, 0, n))   // (n, 64)
 	trainF := net.Features(tensor.Slice(digits.Train, 0, 0, n)) // (n, 64)
-	fidFloor, err := metrics.FrechetDistanceOf(trainF, realF)
+	fidFloor, err := fidOf("the floor (training digits against test digits)", trainF, realF)
 	if err != nil {
 		return err
 	}
@@ -190,10 +190,10 @@ func run(env chapter.Env, cfg config) error {
 	// from the same noise, and the first images of each for the grid.
 	var rows []*tensor.Tensor // the first gridCols images of every evaluation
 	var evalErr error
-	eval := func(_ int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
+	eval := func(step int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
 		rows = append(rows, tensor.Slice(samples, 0, 0, gridCols))
 		f := net.Features(samples)
-		fid, err := metrics.FrechetDistanceOf(f, realF)
+		fid, err := fidOf(fmt.Sprintf("FID at step %d", step), f, realF)
 		if err != nil && evalErr == nil {
 			evalErr = err
 		}
@@ -219,7 +219,7 @@ func run(env chapter.Env, cfg config) error {
 	collapsed := pickClasses(digits.Test, digits.TestLabels, n, n, 0, 1)
 	collapsedF := net.Features(collapsed)
 	collapsedPrecision, collapsedRecall := metrics.PrecisionRecall(realF, collapsedF, cfg.k)
-	collapsedFID, err := metrics.FrechetDistanceOf(collapsedF, realF)
+	collapsedFID, err := fidOf("the collapsed set (test 0s and 1s)", collapsedF, realF)
 	if err != nil {
 		return err
 	}
@@ -292,6 +292,17 @@ func run(env chapter.Env, cfg config) error {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
+}
+
+// fidOf returns metrics.FrechetDistanceOf(generated, real) for features
+// (N, D). Its error, a result that is not finite, says which comparison it
+// was: what, such as "FID at step 250".
+func fidOf(what string, generated, real *tensor.Tensor) (float64, error) {
+	fid, err := metrics.FrechetDistanceOf(generated, real)
+	if err != nil {
+		return fid, fmt.Errorf("%s: %w", what, err)
+	}
+	return fid, nil
 }
 
 // meansSince returns, for every evaluation step in at, the mean of s over

@@ -75,6 +75,18 @@ func TestCollapsedGeneratorHasHighPrecisionLowRecall(t *testing.T) {
 }
 
 // Each evaluation's loss is the mean over the steps since the one before.
+// A FID that is not finite (features with a NaN, as a diverged generator
+// would give) is an error that names the comparison.
+func TestFIDErrorSaysWhich(t *testing.T) {
+	real := tensor.New([]float64{1, 0, -1, 0, 0, 1, 0, -1}, 4, 2)
+	_, err := fidOf("FID at step 250", tensor.New([]float64{0, 1, 1, 0, math.NaN(), 2}, 3, 2), real)
+	require.Error(t, err)
+	assert.Regexp(t, `^FID at step 250: metrics: FrechetDistance: the result NaN is not finite`, err.Error())
+	fid, err := fidOf("x", real, real)
+	require.NoError(t, err)
+	assert.InDelta(t, 0, fid, 1e-12)
+}
+
 func TestMeansSince(t *testing.T) {
 	s := &gan.Series{Steps: []int{1, 2, 3, 4, 5}, Values: []float64{1, 3, 2, 4, 10}}
 	got := meansSince(s, []int{0, 2, 4, 5})

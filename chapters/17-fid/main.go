@@ -151,14 +151,13 @@ func run(env chapter.Env, cfg config) error {
 	// μ_r (64) and Σ_r (64, 64) of the reference training digits' features.
 	// fid compares a set of images with them.
 	muR, covR := metrics.GaussianStatistics(net.Features(tensor.Slice(digits.Train, 0, 0, cfg.reference)))
-	fid := func(images *tensor.Tensor) (float64, error) {
-		mu, cov := metrics.GaussianStatistics(net.Features(images))
-		return metrics.FrechetDistance(muR, covR, mu, cov)
+	fid := func(what string, images *tensor.Tensor) (float64, error) {
+		return fidAgainst(muR, covR, net.Features(images), what)
 	}
 	var m chapter.Metrics
 	value := func(key string) float64 { v, _ := m.Get(key); return v }
 	set := func(key string, images *tensor.Tensor) error {
-		v, err := fid(images)
+		v, err := fid(key, images)
 		m.Set(key, v)
 		return err
 	}
@@ -206,9 +205,9 @@ func run(env chapter.Env, cfg config) error {
 	var rows []*tensor.Tensor
 	var evalErr error
 	cols := min(gridCols, cfg.budget.EvalSamples) // -eval-samples may be as low as 10
-	eval := func(_ int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
+	eval := func(step int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
 		rows = append(rows, tensor.Slice(samples, 0, 0, cols))
-		v, err := fid(samples)
+		v, err := fid(fmt.Sprintf("FID of the DCGAN at step %d", step), samples)
 		if err != nil && evalErr == nil {
 			evalErr = err
 		}
@@ -244,13 +243,13 @@ func run(env chapter.Env, cfg config) error {
 	genF := net.Features(generated)
 	fidsG, fidInfG, err := metrics.FIDCurve(muR, covR, genF, ns, rand.New(rand.NewPCG(env.Seed, 15)))
 	if err != nil {
-		return err
+		return fmt.Errorf("the DCGAN's bias curve (fid_infinity): %w", err)
 	}
 	_, slopeG := metrics.FIDInfinity(ns, fidsG)
 	fidsR, fidInfR, err := metrics.FIDCurve(muR, covR, net.Features(tensor.Slice(digits.Test, 0, 0, most)), ns,
 		rand.New(rand.NewPCG(env.Seed, 16)))
 	if err != nil {
-		return err
+		return fmt.Errorf("the held-out digits' bias curve (fid_real_infinity): %w", err)
 	}
 	_, slopeR := metrics.FIDInfinity(ns, fidsR)
 	meanG, meanR := meansPerSize(fidsG, biasDraws), meansPerSize(fidsR, biasDraws)
@@ -317,6 +316,19 @@ func run(env chapter.Env, cfg config) error {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
+}
+
+// fidAgainst returns the FID between the real statistics μ_r (D), Σ_r
+// (D, D) and the Gaussian fitted to features (N, D). Its error, a result
+// that is not finite, says what was compared: what, a metrics key or "FID
+// of the DCGAN at step 250".
+func fidAgainst(muR, covR, features *tensor.Tensor, what string) (float64, error) {
+	mu, cov := metrics.GaussianStatistics(features)
+	v, err := metrics.FrechetDistance(muR, covR, mu, cov)
+	if err != nil {
+		return v, fmt.Errorf("%s: %w", what, err)
+	}
+	return v, nil
 }
 
 // meansPerSize returns the mean of every run of k consecutive values.

@@ -4,6 +4,7 @@ import (
 	"bytes"
 	"fmt"
 	"image/png"
+	"math"
 	"os"
 	"path/filepath"
 	"slices"
@@ -15,6 +16,7 @@ import (
 	"ganbook/gan/chapter"
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
+	"ganbook/tensor"
 )
 
 // tiny are the flags of a run small enough for a test: a few steps of a
@@ -120,6 +122,18 @@ func TestFewEvalSamples(t *testing.T) {
 }
 
 func TestInterrupted(t *testing.T) { chaptertest.Interrupted(t, spec, tiny...) }
+
+// A FID that is not finite (here features with a NaN, as a diverged
+// generator would give) is an error that names the comparison.
+func TestFIDErrorSaysWhich(t *testing.T) {
+	features := tensor.New([]float64{0, 1, 1, 0, math.NaN(), 2}, 3, 2)
+	_, err := fidAgainst(tensor.Zeros(2), tensor.Eye(2), features, "fid_noise_0.5")
+	require.Error(t, err)
+	assert.Regexp(t, `^fid_noise_0\.5: metrics: FrechetDistance: the result NaN is not finite`, err.Error())
+	v, err := fidAgainst(tensor.Zeros(2), tensor.Eye(2), tensor.New([]float64{1, 0, -1, 0, 0, 1, 0, -1}, 4, 2), "x")
+	require.NoError(t, err)
+	assert.InDelta(t, 2+4.0/3-4*math.Sqrt(2.0/3), v, 1e-12, "N(0, diag(2/3, 2/3)) against N(0, I): Tr I + Tr Σ − 2·Tr Σ^½")
+}
 
 func TestMeansPerSize(t *testing.T) {
 	assert.Equal(t, []float64{2, 5}, meansPerSize([]float64{1, 2, 3, 4, 5, 6}, 3))
