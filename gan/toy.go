@@ -104,7 +104,8 @@ type ToyRun struct {
 	Context  context.Context // cancelled: stop at the next step (nil: never)
 	// AfterEval, if set, is called after every evaluation with the step,
 	// the run's Toy and the generated samples. Its first error stops
-	// nothing but is returned by Run.
+	// nothing but is returned by Run, wrapped with the run's name and the
+	// step: "WGAN-GP grid-25: after the evaluation at step 500: ...".
 	AfterEval func(step int, t *Toy, samples *tensor.Tensor) error
 }
 
@@ -170,7 +171,7 @@ func (run ToyRun) Run() (*ToyResult, error) {
 		res.WindowNorms, window = window, nil
 		if run.AfterEval != nil {
 			if err := run.AfterEval(i, t, res.Samples); err != nil && afterErr == nil {
-				afterErr = err
+				afterErr = fmt.Errorf("%s: after the evaluation at step %d: %w", run.Name, i, err)
 			}
 		}
 		return []Quantity{{"modes", float64(c.Modes)}, {"high quality", c.HighQuality}, {"reverse KL", c.ReverseKL}}

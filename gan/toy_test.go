@@ -1,6 +1,8 @@
 package gan
 
 import (
+	"errors"
+	"fmt"
 	"math"
 	"math/rand/v2"
 	"strings"
@@ -91,6 +93,25 @@ func TestToyRunRecordsCoverageAndNorms(t *testing.T) {
 	assert.Nil(t, gan.WindowNorms)
 	assert.True(t, math.IsNaN(gan.MeanWindowNorm()))
 	assert.False(t, gan.History.Has("grad norm"))
+}
+
+// AfterEval's first error comes back from Run with the run's name and the
+// step, and the later ones do not replace it.
+func TestToyRunAfterEvalErrorSaysWhere(t *testing.T) {
+	boom := errors.New("boom")
+	run := tinyRun("GAN ring-8", OneToOne(NonSaturating{}), 5)
+	calls := 0
+	run.AfterEval = func(step int, _ *Toy, _ *tensor.Tensor) error {
+		calls++
+		if step < 4 {
+			return nil
+		}
+		return fmt.Errorf("step %d failed: %w", step, boom)
+	}
+	_, err := run.Run()
+	require.ErrorIs(t, err, boom)
+	assert.EqualError(t, err, "GAN ring-8: after the evaluation at step 4: step 4 failed: boom")
+	assert.Equal(t, 3, calls, "every evaluation is still made")
 }
 
 func TestToyRunRejectsBadSettings(t *testing.T) {
