@@ -224,8 +224,8 @@ func (t *trainer) apply(c command) reply {
 			return reply{err: err, status: http.StatusConflict}
 		}
 	case "reset":
-		if !t.rebuild(t.cfg) {
-			return reply{err: errors.New("live: rebuilding the run failed"), status: http.StatusInternalServerError}
+		if err := t.rebuild(t.cfg); err != nil {
+			return rebuildFailed(err)
 		}
 	case "set":
 		// The handler checked the values against an earlier snapshot's
@@ -238,7 +238,9 @@ func (t *trainer) apply(c command) reply {
 			rebuild = rebuild || rebuilds(f[0])
 		}
 		if rebuild {
-			t.rebuild(cfg)
+			if err := t.rebuild(cfg); err != nil {
+				return rebuildFailed(err)
+			}
 		} else {
 			t.setLive(cfg)
 		}
@@ -248,14 +250,26 @@ func (t *trainer) apply(c command) reply {
 	return reply{}
 }
 
-// rebuild starts the run again from cfg's seed.
-func (t *trainer) rebuild(cfg Config) bool {
+// rebuild starts the run again from cfg's seed. If the run cannot be
+// built it returns newEngine's error and leaves the current run as it was.
+func (t *trainer) rebuild(cfg Config) error {
 	e, err := newEngine(cfg)
 	if err != nil {
-		return false
+		return err
 	}
 	t.engine, t.lastStep = e, 0
-	return true
+	return nil
+}
+
+// rebuildFailed is the answer to a command whose rebuild failed: 400 with
+// the field for a setting that is out of range (a *FieldError), 500 with
+// the cause for anything else.
+func rebuildFailed(err error) reply {
+	status := http.StatusInternalServerError
+	if _, ok := errors.AsType[*FieldError](err); ok {
+		status = http.StatusBadRequest
+	}
+	return reply{err: fmt.Errorf("live: rebuilding the run: %w", err), status: status}
 }
 
 // ---- Handlers --------------------------------------------------------------------

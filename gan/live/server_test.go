@@ -261,6 +261,27 @@ func TestResetIsDeterministic(t *testing.T) {
 	assert.Equal(t, first, second)
 }
 
+// A rebuild that cannot be built answers with its cause, 400 with the
+// field for a setting out of range, and leaves the run as it was. (The page
+// cannot send such a setting; here the engine's own is spoilt.)
+func TestFailedRebuildSaysWhy(t *testing.T) {
+	ts := startServer(t, small(Config{Paused: true}))
+	ts.mustControl(t, "action=step")
+	ts.onEngine(t, func(e *engine) { e.cfg.Hidden = MaxHidden + 1 })
+	status, body := ts.control(t, "action=reset")
+	assert.Equal(t, http.StatusBadRequest, status)
+	assert.Equal(t, "hidden", body["field"])
+	assert.Equal(t, fmt.Sprintf(`hidden = "%d": must be an integer in [1, %d]`, MaxHidden+1, MaxHidden), body["error"])
+	assert.Equal(t, 1, ts.state(t).Step, "the run goes on from where it was")
+	ts.mustControl(t, "action=step")
+	assert.Equal(t, 2, ts.state(t).Step)
+
+	// Any other cause is the server's: 500, with the cause.
+	r := rebuildFailed(errors.New("out of memory"))
+	assert.Equal(t, http.StatusInternalServerError, r.status)
+	assert.EqualError(t, r.err, "live: rebuilding the run: out of memory")
+}
+
 func TestDivergencePausesTheRun(t *testing.T) {
 	ts := startServer(t, small(Config{Paused: true}))
 	ts.onEngine(t, func(e *engine) { e.dParams[0].Value.Data()[3] = math.Inf(1) })
