@@ -127,7 +127,7 @@ func (s State) load(tensors map[string]*tensor.Tensor, meta map[string]string) e
 		return err
 	}
 	rngStates := make(map[string][]byte, len(s.RNG))
-	for name := range s.RNG {
+	for _, name := range sortedKeys(s.RNG) { // the first bad one by name, the same every time
 		b, err := hex.DecodeString(meta[rngPrefix+name])
 		if err == nil {
 			err = new(rand.PCG).UnmarshalBinary(b) // validate on a scratch generator

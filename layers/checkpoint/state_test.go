@@ -289,6 +289,29 @@ func TestLoadBadGeneratorState(t *testing.T) {
 	assert.Equal(t, before, snapshot(s))
 }
 
+// With several bad generators the error names the first by name, every
+// time (not whichever the map's order gives).
+func TestLoadBadGeneratorsFirstByName(t *testing.T) {
+	path := filepath.Join(t.TempDir(), "gan.safetensors")
+	names := []string{"a", "b", "c", "d", "e", "f", "g", "h"}
+	s := ganState(1)
+	s.RNG = map[string]*rand.PCG{}
+	for i, name := range names {
+		s.RNG[name] = rand.NewPCG(uint64(i), 1)
+	}
+	require.NoError(t, checkpoint.Save(path, s))
+	rewrite(t, path, func(_ map[string]*tensor.Tensor, meta map[string]string) {
+		for _, name := range names {
+			meta["rng."+name] = "70636700"
+		}
+	})
+	for range 20 {
+		err := checkpoint.Load(path, s)
+		require.Error(t, err)
+		assert.Equal(t, "checkpoint: load "+path+`: generator "a": bad state "70636700": invalid PCG encoding`, err.Error())
+	}
+}
+
 func TestLoadInvalidFileChangesNothing(t *testing.T) {
 	path := filepath.Join(t.TempDir(), "gan.safetensors")
 	require.NoError(t, os.WriteFile(path, []byte("not a checkpoint"), 0o644))
