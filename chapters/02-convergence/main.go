@@ -147,7 +147,7 @@ func run(env chapter.Env, cfg config) error {
 		return err
 	}
 	chapter.PrintTable(env.Stdout, "02-convergence: the Dirac-GAN, and what a GAN's losses say about W₁", &m)
-	if err := env.SavePictures(append(diracPictures(cfg, paths), toyPictures(env, cfg, toy)...)...); err != nil {
+	if err := env.SavePictures(append(diracPictures(cfg, paths, env.Seed), toyPictures(env, cfg, toy)...)...); err != nil {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
@@ -403,8 +403,9 @@ func toyGANs(env chapter.Env, cfg config, m *chapter.Metrics) ([2]toyRun, error)
 // ---- 5. Pictures --------------------------------------------------------------------------
 
 // diracPictures draws each Dirac-GAN run over its own gradient field, and
-// the distances to the equilibrium over the steps.
-func diracPictures(cfg config, paths []diracPath) []chapter.Picture {
+// the distances to the equilibrium over the steps. The run's seed draws
+// the instance noise of the field drawn (stream 22).
+func diracPictures(cfg config, paths []diracPath, seed uint64) []chapter.Picture {
 	window := plot.Window{XMin: -2.5, XMax: 2.5, YMin: -2.5, YMax: 2.5}
 	var out []chapter.Picture
 	var radii []plot.Line
@@ -412,7 +413,7 @@ func diracPictures(cfg config, paths []diracPath) []chapter.Picture {
 		reg := p.regime
 		// The field drawn is the expected one: for instance noise, the mean
 		// over a fixed batch of ε.
-		r := rand.New(rand.NewPCG(1, 22))
+		r := rand.New(rand.NewPCG(seed, 22))
 		realNoise, fakeNoise := tensor.Zeros(1, 1), tensor.Zeros(1, 1)
 		if reg.sigma > 0 {
 			realNoise = gan.InstanceNoise(r, tensor.Zeros(256, 1), reg.sigma)

@@ -14,6 +14,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/metrics"
+	"ganbook/gan/plot"
 	"ganbook/tensor"
 )
 
@@ -125,6 +126,25 @@ func TestCriticTracksW1(t *testing.T) {
 	assert.Greater(t, m["wgangp_critic_w1_correlation"], 0.6)
 	assert.Less(t, m["wgangp_w1_last"], m["wgangp_w1_first"])
 	assert.Less(t, m["gan_w1_last"], m["gan_w1_first"])
+}
+
+// The field drawn under the run with instance noise comes from the run's
+// seed: the same seed draws the same picture, another seed another one.
+func TestDiracFieldFollowsTheSeed(t *testing.T) {
+	cfg := config{diracLR: 0.1}
+	paths := []diracPath{{regime: regime{key: "noise", label: "instance noise", sigma: 0.7},
+		points: []plot.Point{{X: 1, Y: 1}, {X: 0.9, Y: 1.05}}}}
+	draw := func(seed uint64) []byte {
+		pic := diracPictures(cfg, paths, seed)[0]
+		path := filepath.Join(t.TempDir(), pic.Name)
+		require.NoError(t, pic.Save(path))
+		b, err := os.ReadFile(path)
+		require.NoError(t, err)
+		return b
+	}
+	one := draw(1)
+	assert.Equal(t, one, draw(1))
+	assert.NotEqual(t, one, draw(2))
 }
 
 func TestDeterministic(t *testing.T) {
