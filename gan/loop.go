@@ -51,6 +51,9 @@ type DivergenceError struct {
 	Value    float64
 }
 
+// Error returns "<Run>: training diverged at step <Step>: <Quantity> is
+// NaN" (or +Inf, -Inf), or for a parameter beyond the limit "... <Quantity>
+// reached 2.5e+06, beyond ±1e6 (is the learning rate too large?)".
 func (e *DivergenceError) Error() string {
 	what := fmt.Sprintf("%s is %v", e.Quantity, e.Value)
 	if !bad(e.Value) {
@@ -69,10 +72,13 @@ type InterruptedError struct {
 	Cause       error
 }
 
+// Error returns "<Run>: interrupted after step <Step> of <Steps>".
 func (e *InterruptedError) Error() string {
 	return fmt.Sprintf("%s: interrupted after step %d of %d", e.Run, e.Step, e.Steps)
 }
 
+// Unwrap returns Cause, the context's error, so that
+// errors.Is(err, context.Canceled) holds for Ctrl-C.
 func (e *InterruptedError) Unwrap() error { return e.Cause }
 
 // Run calls step(i) for i = 1..Steps and eval(i) every EvalEvery steps and

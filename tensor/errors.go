@@ -34,6 +34,9 @@ type Error struct {
 	Detail string // the operands, e.g. "(2,3) x (4,5)"
 }
 
+// Error returns "<Pkg>: <Op>: <the sentinel's text> <Detail>", for example
+// "tensor: MatMul: shape mismatch (2,3) x (4,5)"; Pkg "" reads "tensor",
+// and an empty Detail is left out with its space.
 func (e *Error) Error() string {
 	pkg := e.Pkg
 	if pkg == "" {

@@ -91,6 +91,8 @@ type FieldError struct {
 	Reason string
 }
 
+// Error returns `<Field> = "<Value>": <Reason>`, for example
+// `lr_g = "7": must be in (0, 1]`.
 func (e *FieldError) Error() string { return fmt.Sprintf("%s = %q: %s", e.Field, e.Value, e.Reason) }
 
 func fieldErr(field string, value any, format string, args ...any) *FieldError {
