@@ -17,15 +17,17 @@ import (
 // Write creates or replaces path with what write produces. If write returns
 // an error, or any step of the file handling fails, the temporary file is
 // removed, path is left untouched, and the error says which file and what
-// went wrong.
+// went wrong. If write panics, the temporary file is removed too and the
+// panic goes on.
 func Write(path string, write func(w io.Writer) error) (err error) {
 	dir := filepath.Dir(path)
 	tmp, err := os.CreateTemp(dir, "."+filepath.Base(path)+".tmp-*")
 	if err != nil {
 		return fmt.Errorf("write %s: %w", path, err)
 	}
+	done := false // renamed into place: nothing to remove
 	defer func() {
-		if err != nil {
+		if !done { // an error, or a panic on its way up
 			tmp.Close()
 			os.Remove(tmp.Name())
 		}
@@ -45,6 +47,7 @@ func Write(path string, write func(w io.Writer) error) (err error) {
 	if err = os.Rename(tmp.Name(), path); err != nil {
 		return fmt.Errorf("write %s: rename: %w", path, err)
 	}
+	done = true
 	return nil
 }
 

@@ -46,6 +46,27 @@ func TestFailedWriteLosesNothing(t *testing.T) {
 	assert.Len(t, entries, 1)
 }
 
+// An encoder that panics leaves the old file and no temporary file, and
+// the panic reaches the caller unchanged.
+func TestPanickingWriteLosesNothing(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "picture.png")
+	require.NoError(t, WriteFile(path, []byte("old content")))
+	assert.PanicsWithValue(t, "encoder bug", func() {
+		Write(path, func(w io.Writer) error {
+			w.Write([]byte("half of the new"))
+			panic("encoder bug")
+		})
+	})
+	got, err := os.ReadFile(path)
+	require.NoError(t, err)
+	assert.Equal(t, "old content", string(got))
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	require.Len(t, entries, 1)
+	assert.Equal(t, "picture.png", entries[0].Name())
+}
+
 func TestWriteIntoMissingFolderFails(t *testing.T) {
 	err := WriteFile(filepath.Join(t.TempDir(), "no", "such", "x"), []byte("y"))
 	require.Error(t, err)
