@@ -81,7 +81,7 @@ type config struct {
 // 1.5 times the shared toy default. At 2,000 the GAN on grid-25 has not yet
 // left the space between the modes and its collapse hides in a cloud; at
 // 3,000 its empty modes show in the picture, and the three runs still take
-// about 15 s of CPU time (docs/01-mode-collapse.md has the measurements).
+// about 13 s of CPU time (docs/01-mode-collapse.md has the measurements).
 const defaultSteps = 3000
 
 // budget is the shared toy budget with evaluations every 100 steps instead
