@@ -33,6 +33,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime/debug"
+	"runtime/pprof"
 	"strconv"
 	"strings"
 	"syscall"
@@ -63,6 +64,7 @@ type outputs struct {
 	patterns []string // Spec.Outputs
 	finished bool     // metrics.json is written
 	serving  bool     // -serve: the run writes nothing
+	profile  string   // -cpuprofile: where the run's CPU profile goes ("" for none)
 }
 
 // Spec describes a chapter to Main.
@@ -131,6 +133,16 @@ func Run(ctx context.Context, spec Spec, args []string, stdout, stderr io.Writer
 		return ExitFailed
 	}
 	env.Context = ctx
+	stopProfile, err := startProfile(env.out.profile)
+	if err != nil {
+		fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
+		return ExitFailed
+	}
+	defer func() {
+		if err := stopProfile(); err != nil {
+			fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
+		}
+	}()
 	if env.out.serving {
 		if err := run(env); err != nil && !errors.Is(err, context.Canceled) {
 			fmt.Fprintf(stderr, "%s: %v\n", spec.Name, err)
@@ -185,6 +197,11 @@ func Parse(spec Spec, args []string, stdout, stderr io.Writer) (Env, func(Env) e
 	if err := fs.check(env.Flags); err != nil {
 		return *env, nil, err
 	}
+	if p := env.out.profile; p != "" {
+		if err := probeFolder(filepath.Dir(p)); err != nil {
+			return *env, nil, fmt.Errorf("-cpuprofile %s: %w", p, err)
+		}
+	}
 	if fs.serveAddr != "" {
 		env.out.serving = true
 		addr := fs.serveAddr
@@ -206,6 +223,7 @@ func newFlagSet(spec Spec, stdout, stderr io.Writer) (*Env, *FlagSet) {
 	fs.fs.Uint64Var(&env.Seed, "seed", def.Seed, "random seed")
 	fs.Int(&env.Steps, "steps", def.Steps, "training steps", 1)
 	fs.fs.StringVar(&env.Out, "out", def.Out, "output folder for pictures and metrics.json")
+	fs.fs.StringVar(&env.out.profile, "cpuprofile", "", "write a CPU profile of the run to this file, for go tool pprof")
 	return env, fs
 }
 
@@ -217,20 +235,11 @@ func prepareOut(out string, patterns []string) error {
 	if err := os.MkdirAll(out, 0o755); err != nil {
 		return fmt.Errorf("-out %s: cannot create the folder: %w", out, unwrapPath(err))
 	}
-	probe, err := os.CreateTemp(out, ".write-test-*")
-	if err == nil {
-		name := probe.Name()
-		_, err = probe.Write([]byte("ganbook"))
-		if cerr := probe.Close(); err == nil {
-			err = cerr
-		}
-		os.Remove(name)
-	}
-	if err != nil {
+	if err := probeFolder(out); err != nil {
 		if os.IsNotExist(statErr) {
 			os.Remove(out) // created just now, and useless
 		}
-		return fmt.Errorf("-out %s: cannot write in the folder: %w", out, unwrapPath(err))
+		return fmt.Errorf("-out %s: %w", out, err)
 	}
 	if err := removeIfThere(filepath.Join(out, metricsFile)); err != nil {
 		return err
@@ -247,6 +256,42 @@ func prepareOut(out string, patterns []string) error {
 		}
 	}
 	return nil
+}
+
+// probeFolder checks that a file can be written in dir, by writing and
+// removing one.
+func probeFolder(dir string) error {
+	probe, err := os.CreateTemp(dir, ".write-test-*")
+	if err == nil {
+		name := probe.Name()
+		_, err = probe.Write([]byte("ganbook"))
+		if cerr := probe.Close(); err == nil {
+			err = cerr
+		}
+		os.Remove(name)
+	}
+	if err != nil {
+		return fmt.Errorf("cannot write in the folder: %w", unwrapPath(err))
+	}
+	return nil
+}
+
+// startProfile starts the CPU profile of -cpuprofile (nothing for "") and
+// returns the function that stops it and writes it to path, atomically,
+// however the run ended: a profile of an interrupted run still shows where
+// its time went.
+func startProfile(path string) (stop func() error, err error) {
+	if path == "" {
+		return func() error { return nil }, nil
+	}
+	var buf bytes.Buffer
+	if err := pprof.StartCPUProfile(&buf); err != nil {
+		return nil, fmt.Errorf("-cpuprofile %s: %w", path, err)
+	}
+	return func() error {
+		pprof.StopCPUProfile()
+		return atomicfile.WriteFile(path, buf.Bytes())
+	}, nil
 }
 
 // removeTemporary removes the temporary files of the chapter's outputs, so

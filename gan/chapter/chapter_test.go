@@ -254,7 +254,7 @@ func TestListFlags(t *testing.T) {
 	for _, f := range List(testSpec(&env, &n, nil)) {
 		names = append(names, f.Name)
 	}
-	assert.Equal(t, []string{"n", "out", "rate", "seed", "steps"}, names)
+	assert.Equal(t, []string{"cpuprofile", "n", "out", "rate", "seed", "steps"}, names)
 }
 
 func TestMetricsJSONKeepsOrderAndWritesNull(t *testing.T) {
@@ -323,4 +323,38 @@ func TestServeRunsInsteadOfTheChapter(t *testing.T) {
 	assert.Equal(t, ExitFailed, code)
 	assert.Contains(t, stderr, `-serve must be host:port, such as localhost:8080, got "8080"`)
 	assert.Empty(t, served)
+}
+
+// -cpuprofile writes the run's CPU profile (gzip-compressed protocol
+// buffers, what go tool pprof reads) and leaves no temporary file; a
+// profile that could not be written is refused before anything runs.
+func TestCPUProfile(t *testing.T) {
+	var env Env
+	var n int
+	ran := false
+	spec := testSpec(&env, &n, func(Env) error { ran = true; return nil })
+	dir := t.TempDir()
+	profile := filepath.Join(dir, "cpu.prof")
+	code, stderr := run(spec, "-out", filepath.Join(dir, "out"), "-cpuprofile", profile)
+	require.Equal(t, 0, code, stderr)
+	data, err := os.ReadFile(profile)
+	require.NoError(t, err)
+	require.Greater(t, len(data), 2)
+	assert.Equal(t, []byte{0x1f, 0x8b}, data[:2], "gzip")
+	entries, err := os.ReadDir(dir)
+	require.NoError(t, err)
+	var names []string
+	for _, e := range entries {
+		names = append(names, e.Name())
+	}
+	assert.Equal(t, []string{"cpu.prof", "out"}, names)
+
+	ran = false
+	missing := filepath.Join(dir, "no-such-folder", "cpu.prof")
+	out := filepath.Join(dir, "out2")
+	code, stderr = run(spec, "-out", out, "-cpuprofile", missing)
+	assert.Equal(t, 1, code)
+	assert.True(t, strings.HasPrefix(stderr, "99-test: -cpuprofile "+missing+": cannot write in the folder: "), stderr)
+	assert.False(t, ran, "nothing ran")
+	assert.NoDirExists(t, out, "nothing is created for a rejected run")
 }
