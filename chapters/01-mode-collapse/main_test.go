@@ -88,7 +88,7 @@ func TestTheGANLearns(t *testing.T) {
 }
 
 // The game this chapter writes out is the library's gan.OneToOne with the
-// non-saturating loss, which chapters 02, 06, 11 and 13 use as their
+// non-saturating loss, which chapters 02, 06 and 13 use as their
 // baseline: the same bits, step for step.
 func TestTheGameIsTheLibraryBaseline(t *testing.T) {
 	run := func(game gan.Game) *gan.ToyResult {
