@@ -95,7 +95,8 @@ func abs(x float64) float64 {
 // 1 only when σ̂ has converged. m is a *layers.Sequential or one such layer.
 // The bound is loose when the layers' top singular directions do not line
 // up. It panics with tensor.ErrArgument for any other module (batch norm,
-// maxout, convolutions are not covered) and for a LeakyReLU slope above 1.
+// maxout, convolutions are not covered) and for a LeakyReLU slope with
+// |slope| > 1.
 func LipschitzBound(m layers.Module) float64 {
 	switch l := m.(type) {
 	case *layers.Sequential:

@@ -24,8 +24,9 @@ type Loss interface {
 //	D minimises −E[log D(x)] − E[log(1 − D(G(z)))]
 //	G minimises  E[log(1 − D(G(z)))]
 //
-// At the optimal discriminator D* = p/(p + q) the generator's objective
-// equals 2·JSD(p‖q) − log 4. Its gradient vanishes when D confidently
+// At the optimal discriminator D* = p/(p + q) the game's value V(D*, G),
+// E[log D*(x)] + E[log(1 − D*(G(z)))], equals 2·JSD(p‖q) − log 4 (GameValue);
+// G's loss is its second term, the only one that depends on G. Its gradient vanishes when D confidently
 // rejects the fakes (the generator's loss saturates), which is why
 // NonSaturating is used in practice.
 type Minimax struct{}

@@ -12,8 +12,10 @@ import "ganbook/autograd"
 //
 // with D's outputs (N, 1) taken as they are (no sigmoid). The paper's two
 // settings are PearsonLeastSquares, (a, b, c) = (−1, 1, 0): with
-// b − c = 1 and b − a = 2, G's objective at the optimal D is
-// ½·χ²_Pearson(p_d + p_g ‖ 2p_g) (§3.2); and BinaryLeastSquares,
+// b − c = 1 and b − a = 2, the paper's generator objective, which adds
+// ½·E[(D(x) − c)²] over the real data (a term without G's parameters, left
+// out of G here; GeneratorValue computes the whole of it), is
+// ½·χ²_Pearson(p_d + p_g ‖ 2p_g) at the optimal D (§3.2); and BinaryLeastSquares,
 // (0, 1, 1), the 0-1 coding that makes G's target the same as real data's.
 // Real and fake batches may have different sizes.
 type LeastSquares struct {

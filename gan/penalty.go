@@ -77,8 +77,9 @@ func GradientPenalty(d func(*autograd.Var) *autograd.Var, real, fake *tensor.Ten
 //	x_p = x + c·std(x)·u,  u ~ U[0, 1) element-wise,
 //	x̂  = x + α·(x_p − x),  α ~ U[0, 1] per sample,
 //
-// with std(x) one scalar over the whole batch and c = 0.5 in the paper's
-// code. It returns the penalty (without λ) and the per-sample norms.
+// with std(x) one scalar over the whole batch (the unbiased standard
+// deviation of all its numbers, as PyTorch's x.std()) and c = 0.5 in the
+// paper's code. It returns the penalty (without λ) and the per-sample norms.
 func DRAGANPenalty(d func(*autograd.Var) *autograd.Var, real *tensor.Tensor, c float64, r *rand.Rand) (penalty *autograd.Var, norms *tensor.Tensor) {
 	std := math.Sqrt(tensor.Variance(real).Item() * float64(real.Len()) / float64(max(real.Len()-1, 1)))
 	noise := tensor.Scale(tensor.RandU(r, 0, 1, real.Shape()...), c*std)

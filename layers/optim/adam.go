@@ -87,11 +87,12 @@ func (o *Adam) Step() {
 }
 
 // FunctionalState returns a copy of the optimizer's m, v and step count as
-// constants, to continue from where the optimizer stands with the
-// differentiable AdamStep (unrolled GANs simulate the discriminator's next
-// steps this way).
+// constants, with its weight decay, to continue from where the optimizer
+// stands with the differentiable AdamStep (unrolled GANs simulate the
+// discriminator's next steps this way).
 func (o *Adam) FunctionalState() AdamState {
-	st := AdamState{M: make([]*autograd.Var, len(o.params)), V: make([]*autograd.Var, len(o.params)), T: o.steps}
+	st := AdamState{M: make([]*autograd.Var, len(o.params)), V: make([]*autograd.Var, len(o.params)), T: o.steps,
+		WeightDecay: o.WeightDecay}
 	for i := range o.params {
 		st.M[i] = autograd.Const(o.slots[0][i].Clone())
 		st.V[i] = autograd.Const(o.slots[1][i].Clone())

@@ -41,18 +41,21 @@ func SGDStep(params, grads []*autograd.Var, lr float64) []*autograd.Var {
 
 // AdamState is the state that AdamStep carries from one step to the next:
 // the first and second moment estimates m and v (one variable per
-// parameter, shaped like it) and the number T of steps taken. The zero
-// value is the state before the first step (m = v = 0, T = 0).
+// parameter, shaped like it) and the number T of steps taken, with the
+// optimizer's L2 weight decay λ (Adam.WeightDecay), which the step adds to
+// the gradient as Adam.Step does. The zero value is the state before the
+// first step (m = v = 0, T = 0) without weight decay.
 type AdamState struct {
-	M, V []*autograd.Var
-	T    int
+	M, V        []*autograd.Var
+	T           int
+	WeightDecay float64 // λ: the step uses g + λ·p for the gradient g
 }
 
 // AdamStep computes one Adam step (see Adam; arXiv 1412.6980) with autograd
 // operations and returns the new parameters and the new state: with
-// t = st.T + 1,
+// t = st.T + 1 and d = g + λ·p (λ = st.WeightDecay, usually 0),
 //
-//	m′ = β1·m + (1−β1)·g,  v′ = β2·v + (1−β2)·g⊙g
+//	m′ = β1·m + (1−β1)·d,  v′ = β2·v + (1−β2)·d⊙d
 //	p′ = p − lr·(m′/(1−β1ᵗ)) / (√(v′/(1−β2ᵗ)) + ε)
 //
 // A nil gradient leaves its parameter, m and v as they are. Where a
@@ -63,8 +66,9 @@ type AdamState struct {
 //
 // It panics with tensor.ErrArgument if the slices differ in length (st.M
 // and st.V may be nil for a fresh state), lr is negative, β1 or β2 is
-// outside [0, 1), or ε < 0, and with tensor.ErrShape if a gradient's or a
-// moment's shape differs from its parameter's.
+// outside [0, 1), ε < 0 or λ is negative or not finite, and with
+// tensor.ErrShape if a gradient's or a moment's shape differs from its
+// parameter's.
 func AdamStep(params, grads []*autograd.Var, st AdamState, lr, beta1, beta2, eps float64) ([]*autograd.Var, AdamState) {
 	const op = "AdamStep"
 	checkFunctional(op, params, grads)
@@ -74,18 +78,25 @@ func AdamStep(params, grads []*autograd.Var, st AdamState, lr, beta1, beta2, eps
 	if !(eps >= 0) {
 		panicf(tensor.ErrArgument, op, "ε = %g, want ε ≥ 0", eps)
 	}
+	if wd := st.WeightDecay; !(wd >= 0) || math.IsInf(wd, 1) {
+		panicf(tensor.ErrArgument, op, "weight decay λ = %g, want finite λ ≥ 0", wd)
+	}
 	m, v := momentsOf(op, "m", st.M, params), momentsOf(op, "v", st.V, params)
 	t := float64(st.T + 1)
 	bc1 := 1 - math.Pow(beta1, t)
 	bc2 := 1 - math.Pow(beta2, t)
 
 	out := make([]*autograd.Var, len(params))
-	next := AdamState{M: make([]*autograd.Var, len(params)), V: make([]*autograd.Var, len(params)), T: st.T + 1}
+	next := AdamState{M: make([]*autograd.Var, len(params)), V: make([]*autograd.Var, len(params)), T: st.T + 1,
+		WeightDecay: st.WeightDecay}
 	for i, p := range params {
 		g := grads[i]
 		if g == nil {
 			out[i], next.M[i], next.V[i] = p, m[i], v[i]
 			continue
+		}
+		if st.WeightDecay != 0 {
+			g = autograd.Add(g, autograd.Scale(p, st.WeightDecay)) // d = g + λ·p
 		}
 		mi := autograd.Add(autograd.Scale(m[i], beta1), autograd.Scale(g, 1-beta1))
 		vi := autograd.Add(autograd.Scale(v[i], beta2), autograd.Scale(autograd.Mul(g, g), 1-beta2))

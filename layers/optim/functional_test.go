@@ -125,12 +125,14 @@ func TestFunctionalStepsMatchOptimizers(t *testing.T) {
 	t.Run("Adam from FunctionalState", func(t *testing.T) {
 		params := newParams()
 		opt := optim.NewAdam(params, 0.05, 0.9, 0.999)
+		opt.WeightDecay = 0.3 // the state carries it to the functional step
 		for range 3 {
 			setGrads(params)
 			opt.Step()
 		}
 		st := opt.FunctionalState()
 		assert.Equal(t, 3, st.T)
+		assert.Equal(t, 0.3, st.WeightDecay)
 		fparams := []*autograd.Var{autograd.Const(params[0].Value.Clone()), autograd.Const(params[1].Value.Clone())}
 		fparams, _ = optim.AdamStep(fparams, constGrads(fparams), st, 0.05, 0.9, 0.999, 1e-8)
 		setGrads(params)
@@ -174,6 +176,9 @@ func TestFunctionalCallerMistakes(t *testing.T) {
 		}, tensor.ErrArgument, "optim: AdamStep: bad argument 2 parameters, 1 values of m"},
 		{"β2", func() { optim.AdamStep(params, constGrads(params), optim.AdamState{}, 0.1, 0.9, 1, 1e-8) },
 			tensor.ErrArgument, "optim: AdamStep: bad argument β2 = 1, want 0 ≤ β2 < 1"},
+		{"weight decay", func() {
+			optim.AdamStep(params, constGrads(params), optim.AdamState{WeightDecay: -0.1}, 0.1, 0.9, 0.999, 1e-8)
+		}, tensor.ErrArgument, "optim: AdamStep: bad argument weight decay λ = -0.1, want finite λ ≥ 0"},
 	}
 	for _, c := range cases {
 		t.Run(c.name, func(t *testing.T) {
