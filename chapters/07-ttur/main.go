@@ -207,9 +207,10 @@ func run(env chapter.Env, cfg config) error {
 	target := cfg.target * floor
 
 	// ---- 3. Training: the same budget of gradient evaluations for each ------------
-	// -steps rounds at 1:1 are 2·steps evaluations; n_critic = 5 spends 6
-	// per round and gets ⌊steps/3⌋ rounds (at least one).
-	budget := 2 * env.Steps
+	// evalBudget counts gradient evaluations (D and G updates), not the toy
+	// budget b: -steps rounds at 1:1 are 2·steps evaluations; n_critic = 5
+	// spends 6 per round and gets ⌊steps/3⌋ rounds (at least one).
+	evalBudget := 2 * env.Steps
 	traces := make([]*trace, len(methods))
 	for k, meth := range methods {
 		perStep := meth.dSteps + 1
@@ -220,7 +221,7 @@ func run(env chapter.Env, cfg config) error {
 		start := time.Now()
 		res, err := gan.ToyRun{
 			Name: meth.label, Game: wganGP(meth.lrD, meth.lrG, meth.dSteps, b.Lambda), Networks: b.WGANGP(),
-			Data: mix, Budget: tb, Seed: env.Seed, Steps: max(budget/perStep, 1), Progress: env.Stderr, Context: env.Context,
+			Data: mix, Budget: tb, Seed: env.Seed, Steps: max(evalBudget/perStep, 1), Progress: env.Stderr, Context: env.Context,
 			AfterEval: func(step int, _ *gan.Toy, samples *tensor.Tensor) error { // samples: (n, 2)
 				began := time.Now()
 				tr.steps = append(tr.steps, step)
@@ -251,7 +252,7 @@ func run(env chapter.Env, cfg config) error {
 		reached := firstBelow(tr.w1, target)
 		m.Set(meth.key+"_evals_to_target", at(tr.evals, reached))
 		m.Set(meth.key+"_w1_end", tr.w1[len(tr.w1)-1])
-		m.Set(meth.key+"_w1_oscillation", oscillation(tr.evals, tr.w1, 0.75*float64(budget)))
+		m.Set(meth.key+"_w1_oscillation", oscillation(tr.evals, tr.w1, 0.75*float64(evalBudget)))
 		evals := tr.evals[len(tr.evals)-1]
 		m.Set(meth.key+"_evals", evals)
 		m.Set(meth.key+"_generator_steps", float64(tr.steps[len(tr.steps)-1]))
@@ -305,15 +306,15 @@ func snapshotScatter(meth method, tr *trace, mix *data.Mixture, real *tensor.Ten
 	for i, c := range mix.Centers {
 		centres[i] = plot.Point{X: c[0], Y: c[1]}
 	}
-	layers := []plot.Dots{plot.Real(gan.Points(real))}
+	dots := []plot.Dots{plot.Real(gan.Points(real))}
 	for i, s := range tr.last {
-		layers = append(layers, plot.Dots{Points: gan.Points(s.samples), Color: plot.SeriesColor(i), Radius: 1.8,
+		dots = append(dots, plot.Dots{Points: gan.Points(s.samples), Color: plot.SeriesColor(i), Radius: 1.8,
 			Label: fmt.Sprintf("step %d", s.step)})
 	}
 	return plot.Scatter{
 		Window: plot.FitWindow(0.15, centres).Square(), XLabel: "x₁", YLabel: "x₂",
 		Title:  fmt.Sprintf("%s: the last %d measurements", meth.name, len(tr.last)),
-		Layers: append(layers, plot.Modes(centres)),
+		Layers: append(dots, plot.Modes(centres)),
 	}
 }
 
