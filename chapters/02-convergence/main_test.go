@@ -132,7 +132,7 @@ func TestCriticTracksW1(t *testing.T) {
 // seed: the same seed draws the same picture, another seed another one.
 func TestDiracFieldFollowsTheSeed(t *testing.T) {
 	cfg := config{diracLR: 0.1}
-	paths := []diracPath{{regime: regime{key: "noise", label: "instance noise", sigma: 0.7},
+	paths := []diracPath{{regime: regime{metric: "noise", eigMetric: "noise", file: "noise", label: "instance noise", sigma: 0.7},
 		points: []plot.Point{{X: 1, Y: 1}, {X: 0.9, Y: 1.05}}}}
 	draw := func(seed uint64) []byte {
 		pic := diracPictures(cfg, paths, seed)[0]
