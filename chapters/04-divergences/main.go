@@ -117,7 +117,7 @@ var spec = chapter.Spec{
 		fs.Float(&cfg.lambda, "lambda", cfg.lambda, "gradient penalty weight λ", chapter.Positive)
 		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c", chapter.Positive)
 		fs.Float(&cfg.qStd, "q-std", cfg.qStd, "standard deviation along each axis of Q, the Gaussian of parts 3 and 4", chapter.Positive)
-		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg) })
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -126,10 +126,16 @@ var spec = chapter.Spec{
 // and 512 points in part 3); the activations of a training step (about 10
 // numbers per sample and unit, a few times more with the penalty's double
 // backward pass) and of an evaluation over evalN samples; the critics'
-// 80 × 80 pictures.
-func memory(cfg config) []chapter.Need {
+// 80 × 80 pictures; and the history of the longest training loop (the
+// critics' -steps, or the discriminators' -div-steps or -gauss-steps; one
+// loop's at a time), a step and a value per step, twice that while its
+// slices grow.
+func memory(cfg config, steps int) []chapter.Need {
 	h, w := float64(cfg.hidden), float64(cfg.criticWidth)
+	longest := max(steps, cfg.divSteps, cfg.gaussSteps)
 	return []chapter.Need{
+		{What: fmt.Sprintf("a training loop's history (-steps %d, -div-steps %d, -gauss-steps %d)", steps, cfg.divSteps, cfg.gaussSteps),
+			Bytes: 2 * 16 * float64(longest)},
 		{What: fmt.Sprintf("the exact W₁'s cost matrix (-w1-n %d)", cfg.w1N), Bytes: 3 * float64(cfg.w1N) * float64(cfg.w1N) * 8},
 		{What: fmt.Sprintf("a training step's activations (-batch %d × -critic-width %d)", cfg.batch, cfg.criticWidth), Bytes: 4 * 40 * max(h, w) * float64(cfg.batch) * 8},
 		{What: fmt.Sprintf("an evaluation's activations (-eval-n %d × -critic-width %d)", cfg.evalN, cfg.criticWidth), Bytes: 3 * 20 * max(h, w) * float64(cfg.evalN) * 8},
@@ -178,9 +184,10 @@ var bounds = []bound{
 
 // estimator trains V to maximise a bound between samples of P and of Q
 // drawn by sampleP and sampleQ, steps Adam steps on fresh batches (with
-// decay, the learning rate falling linearly to 0), and returns V. Every traceEvery steps (0: never) it calls trace with the
-// step. The bound is a lower bound on the divergence for every V, so
-// training can only push it up towards the divergence.
+// decay, the learning rate falling linearly to 0), and returns V. Every
+// traceEvery steps (0: never) it calls trace with the step. The bound is a
+// lower bound on the divergence for every V, so training can only push it
+// up towards the divergence.
 func estimator(env chapter.Env, cfg config, name string, steps int, decay bool, dim int, b bound, sampleP, sampleQ func(r *rand.Rand, n int) *tensor.Tensor,
 	r *rand.Rand, traceEvery int, trace func(step int, V *layers.Sequential)) (*layers.Sequential, error) {
 	V := gan.MLP(r, layers.ReLU{}, dim, cfg.hidden, cfg.hidden, 1) // dim → H → H → 1: the raw output V(x)

@@ -179,6 +179,11 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-w1-n", "1e6"}, Want: "04-divergences: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-eval-n", "1e9"}, Want: "04-divergences: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-critic-width", "1e6"}, Want: "04-divergences: these flags need about …"},
+		// Every loop keeps its history, a step and a value per step: the
+		// longest loop sets the memory, whichever flag makes it long.
+		chaptertest.BadValue{Args: []string{"-steps", "1e11"}, Want: "04-divergences: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-div-steps", "1e11"}, Want: "04-divergences: these flags need about …"},
+		chaptertest.BadValue{Args: []string{"-gauss-steps", "1e11"}, Want: "04-divergences: these flags need about …"},
 	)
 	chaptertest.EveryFlag(t, spec)
 }
