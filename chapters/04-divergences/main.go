@@ -41,9 +41,11 @@
 //     rotation-invariant, so W₁ equals the W₁ of their radii, a 1-D
 //     integral. The penalty holds the critic's slope near, not at, 1, so
 //     its estimate E f(P) − E f(Q) is divided by its measured Lipschitz
-//     constant, which makes it a lower bound on W₁, and compared with the
-//     exact value (dual_vs_exact_rel_error; the raw estimate's error is
-//     dual_gp_raw_rel_error).
+//     constant L and compared with the exact value
+//     (dual_vs_exact_rel_error; the raw estimate's error is
+//     dual_gp_raw_rel_error). That would be a lower bound on W₁ if L were
+//     the critic's true constant; the measured L can only be smaller, so
+//     the normalised value may slightly overshoot.
 //  4. Lipschitz constants. The same critic trained four ways: no
 //     constraint, weights clipped to ±0.01, the gradient penalty, spectral
 //     normalisation. For each: the largest gradient norm over data and
@@ -554,8 +556,9 @@ func lipschitzCritics(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapte
 		points := tensor.Concat(0, ps, qs, interp)                      // (3·evalN, 2)
 		maxNorm := maxOf(gan.GradientNorms(f.Forward, points).Data())
 		pairs := tensor.IndexSelect(points, 0, evalRNG.Perm(points.Dim(0))) // the points in a random order: pairs (pointsᵢ, pairsᵢ)
-		// f/L is 1-Lipschitz if L is f's constant, so estimate/L is a lower
-		// bound on W₁ (with the measured L, itself at most the true one).
+		// f/L is 1-Lipschitz if L is f's constant, so estimate/L would be a
+		// lower bound on W₁ if maxNorm were the true constant; the measured
+		// one can only be smaller, so estimate/maxNorm may slightly overshoot.
 		m.Set("dual_"+c.key, estimate)
 		m.Set("dual_normalised_"+c.key, estimate/maxNorm)
 		m.Set("lipschitz_"+c.key, maxNorm)

@@ -105,8 +105,10 @@ func TestCritics(t *testing.T) {
 	assert.InDelta(t, 1, m["lipschitz_bound_sn"], 0.25)
 	for _, c := range []string{"none", "clip", "gp", "sn"} {
 		assert.Greater(t, m["dual_"+c], 0.0, c)
-		// f/L is 1-Lipschitz: its estimate is at most W₁ (up to the
-		// held-out samples' noise).
+		// f/L is 1-Lipschitz for f's true constant L, and then its estimate
+		// is at most W₁. The measured L can only be smaller and the held-out
+		// samples are noisy, so the normalised estimate may overshoot a
+		// little, not by 5 %.
 		assert.Less(t, m["dual_normalised_"+c], 1.05*m["w1_exact"], c)
 	}
 	assert.Less(t, m["dual_vs_exact_rel_error"], 0.3)
