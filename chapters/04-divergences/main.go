@@ -474,26 +474,52 @@ func radialW1(std float64) float64 {
 	return total / n
 }
 
-// critic is one way of training a Wasserstein critic.
-type critic struct {
-	key, label string
-	build      func(r *rand.Rand, width int) *layers.Sequential
-}
+// critic is one way of training a Wasserstein critic: "none", "clip",
+// "gp" or "sn".
+type critic struct{ key, label string }
 
-// mlpCritic is 2 → W → W → W → 1 with ReLU; snCritic the same with every
-// Linear spectrally normalised.
+// mlpCritic is 2 → W → W → W → 1 with ReLU, every critic's network.
 func mlpCritic(r *rand.Rand, w int) *layers.Sequential {
 	return gan.MLP(r, layers.ReLU{}, 2, w, w, w, 1)
 }
 
-func snCritic(r *rand.Rand, w int) *layers.Sequential {
-	net := mlpCritic(r, w)
-	for i, l := range net.Layers {
-		if lin, ok := l.(*layers.Linear); ok {
-			net.Layers[i] = layers.NewSpectralNorm(r, lin)
-		}
+// trainCritic builds critic c's network from r and trains it env.Steps
+// Adam steps on batches of P and Q drawn from r. r serves nothing else: the
+// penalty's interpolation weights α come from a stream of their own (62),
+// and so do spectral normalisation's power-iteration vectors u and v (63).
+// Given the same r, the four critics start from the same weights (before
+// normalisation) and see the same batches.
+func trainCritic(env chapter.Env, cfg config, c critic, r *rand.Rand) (*layers.Sequential, error) {
+	f := mlpCritic(r, cfg.criticWidth)
+	if c.key == "sn" {
+		f = gan.WithSpectralNorm(rand.New(rand.NewPCG(env.Seed, 63)), f) // every Linear divided by its σ
 	}
-	return net
+	alphaRNG := rand.New(rand.NewPCG(env.Seed, 62))
+	params := layers.Vars(f)
+	if c.key == "clip" {
+		gan.ClipWeights(params, cfg.clip) // start inside the constraint
+	}
+	opt := optim.NewAdam(params, cfg.criticLR, 0.5, 0.9)
+	loss := gan.Wasserstein{}
+	step := func(int) []gan.Quantity {
+		real, fake := sampleRing(r, cfg.batch), sampleGauss(r, cfg.batch, cfg.qStd)       // (B, 2) each: P and Q
+		lossC := loss.D(f.Forward(autograd.Const(real)), f.Forward(autograd.Const(fake))) // E f(Q) − E f(P)
+		if c.key == "gp" {
+			gp, _ := gan.GradientPenalty(f.Forward, real, fake, alphaRNG) // E (‖∇f(x̂)‖ − 1)²
+			lossC = autograd.Add(lossC, autograd.Scale(gp, cfg.lambda))
+		}
+		opt.ZeroGrad()
+		lossC.Backward()
+		opt.Step()
+		if c.key == "clip" {
+			gan.ClipWeights(params, cfg.clip)
+		}
+		return []gan.Quantity{{Name: "critic loss", Value: lossC.Item()}}
+	}
+	loop := gan.Loop{Name: "critic, " + c.label, Steps: env.Steps, Progress: env.Stderr, Context: env.Context,
+		Watch: map[string]layers.Module{"critic": f}}
+	_, err := loop.Run(step, nil)
+	return f, err
 }
 
 // lipschitzCritics trains the four critics on the ring against the
@@ -507,39 +533,16 @@ func lipschitzCritics(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapte
 	m.Set("w1_assignment_512", metrics.W1Exact(sampleRing(evalRNG, assignN), sampleGauss(evalRNG, assignN, cfg.qStd)))
 
 	critics := []critic{
-		{"none", "no constraint", mlpCritic},
-		{"clip", fmt.Sprintf("clipped to ±%g", cfg.clip), mlpCritic},
-		{"gp", fmt.Sprintf("gradient penalty λ = %g", cfg.lambda), mlpCritic},
-		{"sn", "spectral norm", snCritic},
+		{"none", "no constraint"},
+		{"clip", fmt.Sprintf("clipped to ±%g", cfg.clip)},
+		{"gp", fmt.Sprintf("gradient penalty λ = %g", cfg.lambda)},
+		{"sn", "spectral norm"},
 	}
 	loss := gan.Wasserstein{}
 	var pictures []chapter.Picture
 	for _, c := range critics {
-		r := rand.New(rand.NewPCG(env.Seed, 61)) // the same weights (before normalisation) and batches for all four
-		f := c.build(r, cfg.criticWidth)
-		params := layers.Vars(f)
-		if c.key == "clip" {
-			gan.ClipWeights(params, cfg.clip) // start inside the constraint
-		}
-		opt := optim.NewAdam(params, cfg.criticLR, 0.5, 0.9)
-		step := func(int) []gan.Quantity {
-			real, fake := sampleRing(r, cfg.batch), sampleGauss(r, cfg.batch, cfg.qStd)       // (B, 2) each: P and Q
-			lossC := loss.D(f.Forward(autograd.Const(real)), f.Forward(autograd.Const(fake))) // E f(Q) − E f(P)
-			if c.key == "gp" {
-				gp, _ := gan.GradientPenalty(f.Forward, real, fake, r) // E (‖∇f(x̂)‖ − 1)²
-				lossC = autograd.Add(lossC, autograd.Scale(gp, cfg.lambda))
-			}
-			opt.ZeroGrad()
-			lossC.Backward()
-			opt.Step()
-			if c.key == "clip" {
-				gan.ClipWeights(params, cfg.clip)
-			}
-			return []gan.Quantity{{Name: "critic loss", Value: lossC.Item()}}
-		}
-		loop := gan.Loop{Name: "critic, " + c.label, Steps: env.Steps, Progress: env.Stderr, Context: env.Context,
-			Watch: map[string]layers.Module{"critic": f}}
-		if _, err := loop.Run(step, nil); err != nil {
+		f, err := trainCritic(env, cfg, c, rand.New(rand.NewPCG(env.Seed, 61))) // the same weights and batches for all four
+		if err != nil {
 			return nil, err
 		}
 
