@@ -99,34 +99,67 @@ func total(counts []int) int {
 	return n
 }
 
-// Heatmap pictures the track: one row per mode (labelled with its index
-// and centre), one column per evaluation (the x axis is the training step),
-// the colour the share of samples at that mode (Shares) on a scale from 0
-// to the largest share seen. It panics with tensor.ErrArgument if the
-// track is empty.
+// Heatmap pictures the track with SharesHeatmap: the colour is the share
+// of all samples that landed at the mode with high quality (Shares), on a
+// scale from 0 to the largest share seen. It panics with
+// tensor.ErrArgument if the track is empty.
 func (t *CoverageTrack) Heatmap(title string) plot.Heatmap {
 	if t.Len() == 0 {
 		panicf(tensor.ErrArgument, "CoverageTrack.Heatmap", "no evaluations recorded")
 	}
-	shares := t.Shares()
+	shares := make([][]float64, t.Len()) // [evaluation][mode]
+	for e, c := range t.Coverages {
+		shares[e] = make([]float64, len(c.Counts))
+		for k, count := range c.Counts {
+			shares[e][k] = float64(count) / float64(t.Samples[e])
+		}
+	}
+	h := SharesHeatmap(title, t.Centers, t.Steps, shares)
+	h.ValueLabel = "share of all samples"
+	return h
+}
+
+// SharesHeatmap pictures where a generator's samples were during training:
+// one row per mode, labelled with its index and its centre rounded to two
+// decimals ("3 (-0.71,0.71)"); one column per evaluation, the x axis the
+// training step steps[e]; the colour of cell (k, e) shares[e][k], the
+// share of evaluation e's samples at mode k, on a scale from 0 to the
+// largest share (1 if every share is 0). The labels say "generator step",
+// "mode (centre)" and "share of the samples"; a caller whose shares mean
+// something narrower, or that wants several pictures on one scale, sets
+// ValueLabel, YLabel or Max on the result. It panics with
+// tensor.ErrArgument if there is no evaluation, if steps and shares differ
+// in length, or if an evaluation has not one share per centre.
+func SharesHeatmap(title string, centers [][]float64, steps []int, shares [][]float64) plot.Heatmap {
+	rows, cols := len(centers), len(shares)
+	if cols == 0 || len(steps) != cols {
+		panicf(tensor.ErrArgument, "SharesHeatmap", "%d steps for %d evaluations (want as many, at least one)", len(steps), cols)
+	}
+	values := make([]float64, rows*cols) // row-major: mode k, evaluation e at k·cols + e
 	hi := 0.0
-	for _, v := range shares {
-		hi = math.Max(hi, v)
+	for e, s := range shares {
+		if len(s) != rows {
+			panicf(tensor.ErrArgument, "SharesHeatmap", "evaluation %d has %d shares for %d modes", e, len(s), rows)
+		}
+		for k, v := range s {
+			values[k*cols+e] = v
+			hi = math.Max(hi, v)
+		}
 	}
 	if hi == 0 {
 		hi = 1
 	}
-	rows := make([]string, len(t.Centers))
-	for k, c := range t.Centers {
-		rows[k] = fmt.Sprintf("%d (%s)", k, formatCentre(c))
+	labels := make([]string, rows)
+	for k, c := range centers {
+		labels[k] = fmt.Sprintf("%d (%s)", k, formatCentre(c))
 	}
-	cols := make([]float64, t.Len())
-	for e, s := range t.Steps {
-		cols[e] = float64(s)
+	colValues := make([]float64, cols)
+	for e, s := range steps {
+		colValues[e] = float64(s)
 	}
-	return plot.Heatmap{Rows: len(t.Centers), Cols: t.Len(), Values: shares, Min: 0, Max: hi,
-		Title: title, XLabel: "generator step", YLabel: "mode (centre)", ValueLabel: "share of all samples",
-		RowLabels: rows, ColValues: cols}
+	return plot.Heatmap{Rows: rows, Cols: cols, Values: values, Min: 0, Max: hi,
+		Title: title, XLabel: "generator step", YLabel: "mode (centre)", ValueLabel: "share of the samples",
+		RowLabels: labels, ColValues: colValues}
 }
 
 // formatCentre writes a centre rounded to two decimals: "1,0" or "0.71,-0.71".

@@ -96,6 +96,8 @@ func TestCoverageTrackHeatmap(t *testing.T) {
 	assert.Equal(t, "3 (-0.71,0.71)", h.RowLabels[3])
 	assert.Equal(t, []float64{5, 10, 15, 20, 25, 30, 35, 40, 45, 50, 55, 60}, h.ColValues)
 	assert.Equal(t, "generator step", h.XLabel)
+	assert.Equal(t, "mode (centre)", h.YLabel)
+	assert.Equal(t, "share of all samples", h.ValueLabel, "high-quality samples among all of them")
 	// Evaluation 0 (step 5) put its sample on mode 1.
 	assert.Equal(t, 0.5, h.Values[1*12+0])
 	_, err := h.Image()
@@ -104,6 +106,48 @@ func TestCoverageTrackHeatmap(t *testing.T) {
 	assert.PanicsWithError(t, "gan: CoverageTrack.Heatmap: bad argument no evaluations recorded", func() {
 		NewCoverageTrack(ring).Heatmap("")
 	})
+}
+
+// SharesHeatmap turns shares per evaluation into a modes × evaluations
+// picture: cell (k, e) at k·E + e holds shares[e][k], the scale runs to
+// the largest share, the rows name the modes, the columns' x values are
+// the steps.
+func TestSharesHeatmap(t *testing.T) {
+	centers := [][]float64{{1, 0}, {-0.5, 0.866}, {-0.5, -0.866}}
+	shares := [][]float64{ // [evaluation][mode]
+		{0.5, 0.25, 0},
+		{0, 0.1, 0.75},
+	}
+	h := SharesHeatmap("three modes", centers, []int{10, 30}, shares)
+	assert.Equal(t, 3, h.Rows)
+	assert.Equal(t, 2, h.Cols)
+	assert.Equal(t, []float64{0.5, 0, 0.25, 0.1, 0, 0.75}, h.Values)
+	assert.Equal(t, 0.0, h.Min)
+	assert.Equal(t, 0.75, h.Max)
+	assert.Equal(t, []string{"0 (1,0)", "1 (-0.5,0.87)", "2 (-0.5,-0.87)"}, h.RowLabels)
+	assert.Equal(t, []float64{10, 30}, h.ColValues)
+	assert.Equal(t, "three modes", h.Title)
+	assert.Equal(t, "share of the samples", h.ValueLabel)
+	_, err := h.Image()
+	require.NoError(t, err)
+
+	// No sample anywhere: the scale still runs from 0 to 1.
+	assert.Equal(t, 1.0, SharesHeatmap("", centers, []int{1}, [][]float64{{0, 0, 0}}).Max)
+
+	for name, bad := range map[string]func(){
+		"no evaluation":   func() { SharesHeatmap("", centers, nil, nil) },
+		"steps too short": func() { SharesHeatmap("", centers, []int{10}, shares) },
+		"a share missing": func() { SharesHeatmap("", centers, []int{10}, [][]float64{{0.5, 0.5}}) },
+	} {
+		func() {
+			defer func() {
+				err, ok := recover().(error)
+				require.True(t, ok, name)
+				assert.True(t, errors.Is(err, tensor.ErrArgument), name)
+			}()
+			bad()
+		}()
+	}
 }
 
 func TestCoverageTrackHeatmapPanicIsTyped(t *testing.T) {
