@@ -50,7 +50,6 @@ package main
 
 import (
 	"fmt"
-	"math"
 	"math/rand/v2"
 	"os"
 	"time"
@@ -233,7 +232,7 @@ type outcome struct {
 func run(env chapter.Env, cfg config) error {
 	b := cfg.budget
 	ring := data.Ring8()
-	shotSteps := snapshotSteps(env.Steps, b.EvalEvery, cfg.snapshots)
+	shotSteps := snapshotStepsWithLast(env.Steps, b.EvalEvery, cfg.snapshots)
 	var outs []*outcome
 	for _, v := range variants {
 		o := &outcome{variant: v, shots: map[int]*tensor.Tensor{}}
@@ -287,10 +286,10 @@ func run(env chapter.Env, cfg config) error {
 	return env.WriteJSON(&m) // last: it marks a finished run
 }
 
-// snapshotSteps picks n evaluation steps spread evenly over the run, the
-// last one included: steps·i/n rounded down to the evaluation grid (and at
+// snapshotStepsWithLast picks n evaluation steps spread evenly over the
+// run, the last one included: steps·i/n rounded down to the evaluation grid (and at
 // least the first evaluation), duplicates merged.
-func snapshotSteps(steps, every, n int) []int {
+func snapshotStepsWithLast(steps, every, n int) []int {
 	var out []int
 	for i := 1; i <= n; i++ {
 		s := steps * i / n
@@ -332,32 +331,14 @@ func meanOf(xs []float64) float64 {
 	return s / float64(len(xs))
 }
 
-// sharesHeatmap pictures where a run's samples were at each evaluation:
-// one row per mode, one column per evaluation, the colour the share of the
-// samples nearest that mode (0 to 1, high quality or not).
+// sharesHeatmap pictures where a run's samples were at each evaluation
+// (gan.SharesHeatmap): the share of the samples nearest each mode, high
+// quality or not, on the same scale, 0 to 1, for every run.
 func sharesHeatmap(o *outcome, ring *data.Mixture) plot.Heatmap {
-	rows, cols := len(ring.Centers), len(o.shares)
-	values := make([]float64, rows*cols)
-	for e, shares := range o.shares {
-		for k, s := range shares {
-			values[k*cols+e] = s
-		}
-	}
-	labels := make([]string, rows)
-	for k, c := range ring.Centers {
-		labels[k] = fmt.Sprintf("%d (%g, %g)", k, round2(c[0]), round2(c[1]))
-	}
-	steps := make([]float64, cols)
-	for e, s := range o.res.Track.Steps {
-		steps[e] = float64(s)
-	}
-	return plot.Heatmap{Rows: rows, Cols: cols, Values: values, Min: 0, Max: 1, Cell: 24,
-		Title: o.label + ": where the samples are", XLabel: "generator step", YLabel: "nearest mode",
-		ValueLabel: "share of the samples", RowLabels: labels, ColValues: steps}
+	h := gan.SharesHeatmap(o.label+": where the samples are", ring.Centers, o.res.Track.Steps, o.shares)
+	h.Max, h.Cell, h.YLabel = 1, 24, "nearest mode"
+	return h
 }
-
-// round2 rounds to two decimals, and −0 to 0.
-func round2(v float64) float64 { return math.Round(v*100)/100 + 0 }
 
 // pictures lists the chapter's pictures.
 func pictures(env chapter.Env, ring *data.Mixture, shotSteps []int, outs []*outcome) []chapter.Picture {

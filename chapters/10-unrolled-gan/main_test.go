@@ -214,10 +214,27 @@ func TestOnlyTheGeneratorLooksAhead(t *testing.T) {
 	assert.Equal(t, []float64{8}, k3.History.Get("D gradients").Values)
 }
 
-func TestSnapshotSteps(t *testing.T) {
-	assert.Equal(t, []int{150, 300, 500, 650, 800, 1000}, snapshotSteps(1000, 50, 6))
-	assert.Equal(t, []int{2, 4}, snapshotSteps(4, 2, 2))
-	assert.Equal(t, []int{2, 4}, snapshotSteps(4, 2, 5), "duplicates merge")
+func TestSnapshotStepsWithLast(t *testing.T) {
+	assert.Equal(t, []int{150, 300, 500, 650, 800, 1000}, snapshotStepsWithLast(1000, 50, 6))
+	assert.Equal(t, []int{2, 4}, snapshotStepsWithLast(4, 2, 2))
+	assert.Equal(t, []int{2, 4}, snapshotStepsWithLast(4, 2, 5), "duplicates merge")
+}
+
+// Every run's heatmap is on the same scale, 0 to 1, whatever its largest
+// share, so that the four pictures compare; the rows are the nearest
+// modes, the columns the evaluations.
+func TestSharesHeatmapScale(t *testing.T) {
+	ring := data.Ring8()
+	share := func(k int, v float64) []float64 { s := make([]float64, 8); s[k] = v; return s }
+	o := &outcome{variant: variants[0], res: &gan.ToyResult{Track: &gan.CoverageTrack{Steps: []int{50, 100}}},
+		shares: [][]float64{share(2, 0.4), share(5, 0.3)}}
+	h := sharesHeatmap(o, ring)
+	assert.Equal(t, 1.0, h.Max)
+	assert.Equal(t, "nearest mode", h.YLabel)
+	require.Len(t, h.Values, 16)
+	assert.Equal(t, 0.4, h.Values[2*2+0], "mode 2, first evaluation")
+	assert.Equal(t, 0.3, h.Values[5*2+1], "mode 5, second evaluation")
+	assert.Equal(t, []float64{50, 100}, h.ColValues)
 }
 
 func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }
