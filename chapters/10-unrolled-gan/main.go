@@ -34,7 +34,10 @@
 // PacGAN's coverage on 2,500 samples every 50 steps; the mode hops, the
 // number of times the dominant mode (the one closest to more than half of
 // the samples) changes from one evaluation to the next; and the work per
-// generator step, counted in evaluations of a discriminator gradient.
+// generator step, the multiply-adds of its matrix products as they run
+// (tensor.MultiplyAdds; k*_cost_ratio against K = 0), beside the number
+// of discriminator-gradient evaluations the method predicts
+// (k*_predicted_cost_ratio).
 //
 // Run it with
 //
@@ -111,6 +114,10 @@ func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 // G. The simulated steps use the real batch of D's update and a fresh
 // generated batch G(z) that keeps its graph: through it, θ_D^k depends on
 // θ_G. With detached, every simulated gradient is a constant instead.
+// Each step returns its losses and its cost, measured: the multiply-adds of
+// all its matrix products (tensor.MultiplyAdds), and those of D's update
+// alone, one evaluation of a discriminator gradient, the unit in which
+// gradientEvaluations predicts the cost.
 func unrolled(k int, detached bool) gan.Game {
 	return func(t *gan.Toy) func(int) []gan.Quantity {
 		paramsG := layers.Vars(t.G)
@@ -118,17 +125,22 @@ func unrolled(k int, detached bool) gan.Game {
 		optG := optim.NewAdam(paramsG, t.LR(1e-4, 1), 0.5, 0.999)
 		loss := gan.Minimax{} // loss.D is L_D, the loss unrolledLoss unrolls
 		return func(i int) []gan.Quantity {
+			work := tensor.MultiplyAdds() // the step's matrix products, counted from here
 			lr := t.LR(1e-4, i)
 			optD.SetLR(lr)
 			optG.SetLR(lr)
 
 			// D's update: one ordinary step on L_D.
 			real, fake := t.Real(), t.Fake()
+			// D's update alone is one discriminator gradient evaluation, the
+			// unit of gradientEvaluations: its products are counted apart.
+			dWork := tensor.MultiplyAdds()
 			x := autograd.Const(real)                                          // (B, 2)
 			lossD := loss.D(t.D.Forward(x), t.D.Forward(autograd.Const(fake))) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
 			optD.ZeroGrad()
 			lossD.Backward()
 			optD.Step()
+			dWork = tensor.MultiplyAdds() - dWork
 
 			// G's update: against D after k more steps it has not taken. The
 			// look-ahead starts from copies of D's weights, so D's own
@@ -142,7 +154,8 @@ func unrolled(k int, detached bool) gan.Game {
 			}
 			optG.Step()
 			return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()},
-				{Name: "D gradients", Value: gradientEvaluations(k, detached)}}
+				{Name: "multiply-adds", Value: float64(tensor.MultiplyAdds() - work)},
+				{Name: "D update multiply-adds", Value: float64(dWork)}}
 		}
 	}
 }
@@ -187,12 +200,16 @@ func lookAhead(d layers.Module, opt *optim.Adam, lr float64, k int, detached boo
 	return layers.Functional(d, theta)
 }
 
-// gradientEvaluations is the work of one generator step of the game,
-// counted in evaluations of a discriminator gradient (a forward and a
-// backward pass through D, or a backward pass through one of the recorded
-// steps): D's own update, one per simulated step, and G's gradient, whose
-// backward pass goes through D at θ^k and then, unless detached, back
-// through each of the k recorded gradient computations.
+// gradientEvaluations is the predicted work of one generator step of the
+// game, counted in evaluations of a discriminator gradient (a forward and
+// a backward pass through D, or a backward pass through one of the
+// recorded steps): D's own update, one per simulated step, and G's
+// gradient, whose backward pass goes through D at θ^k and then, unless
+// detached, back through each of the k recorded gradient computations.
+// It leaves out G's own passes, the same for every k, and counts a pass
+// back through a recorded gradient computation as one evaluation, though
+// it differentiates a backward pass and does more products; the measured
+// cost (multiply-adds) shows both.
 func gradientEvaluations(k int, detached bool) float64 {
 	back := 1 + k
 	if detached {
@@ -258,7 +275,7 @@ func run(env chapter.Env, cfg config) error {
 
 	// ---- 3. Results ---------------------------------------------------------------------
 	var m chapter.Metrics
-	base := meanOf(outs[0].res.History.Get("D gradients").Values)
+	base := meanOf(outs[0].res.History.Get("multiply-adds").Values) // K = 0's products per step
 	for _, o := range outs {
 		c := o.res.FinalCoverage()
 		m.Set(o.key+"_modes", float64(c.Modes))
@@ -266,8 +283,12 @@ func run(env chapter.Env, cfg config) error {
 		m.Set(o.key+"_reverse_kl", c.ReverseKL)
 		m.Set(o.key+"_mode_hops", float64(gan.ModeHops(o.dominant)))
 		m.Set(o.key+"_dominated", float64(dominated(o.dominant)))
-		m.Set(o.key+"_cost_ratio", meanOf(o.res.History.Get("D gradients").Values)/base)
+		madds := meanOf(o.res.History.Get("multiply-adds").Values)
+		m.Set(o.key+"_madds_per_step", madds)
+		m.Set(o.key+"_cost_ratio", madds/base)
+		m.Set(o.key+"_predicted_cost_ratio", gradientEvaluations(o.k, o.detached)/gradientEvaluations(0, false))
 	}
+	m.Set("d_update_madds", meanOf(outs[0].res.History.Get("D update multiply-adds").Values))
 	m.Set("evaluations", float64(outs[0].res.Track.Len()))
 	m.Set("steps", float64(env.Steps))
 	m.Set("batch", float64(b.Batch))
