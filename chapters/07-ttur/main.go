@@ -27,10 +27,12 @@
 //	equal      D 10⁻⁴,   G 10⁻⁴, 1 D update per G update
 //	ncritic5   D 10⁻⁴,   G 10⁻⁴, 5 D updates per G update (WGAN-GP's recipe)
 //
-// with the same networks, initial weights, batches and budget of gradient
+// with the same networks, initial weights and budget of gradient
 // evaluations (one evaluation = one optimizer update of either player, so a
 // round costs 2 evaluations at 1:1 and 6 with n_critic = 5: the n_critic =
-// 5 run gets a third of the generator steps). Every 120 evaluations it
+// 5 run gets a third of the generator steps), and batches from the same
+// random stream: ttur and equal draw in the same order and see the same
+// batches, n_critic = 5 takes the stream's draws in another order. Every 120 evaluations it
 // measures quality as the exact W₁ between 256 generated samples and 256
 // real ones, 32 per mode (optimal assignment), and reports for each method
 // the evaluations it took for W₁ to first fall below a target
