@@ -63,12 +63,14 @@ func (t *CoverageTrack) Shares() []float64 {
 // Drift is the mean, over consecutive evaluations, of the total variation
 // distance between their mode histograms,
 //
-//	Drift = 1/(E−1) · Σₑ ½·Σₖ |pₖ(e) − pₖ(e−1)|,   pₖ(e) = Countsₖ(e)/Σⱼ Countsⱼ(e),
+//	Drift = 1/|P| · Σ_{e ∈ P} ½·Σₖ |pₖ(e) − pₖ(e−1)|,   pₖ(e) = Countsₖ(e)/Σⱼ Countsⱼ(e),
 //
-// a number in [0, 1]: 0 when the share of every mode stays put, 1 when each
-// evaluation's samples sit on modes the previous one did not touch. An
-// evaluation without high-quality samples has no histogram and is skipped
-// together with its neighbouring differences. Drift is NaN with fewer than
+// over the set P of consecutive pairs (e−1, e) that both have a histogram:
+// all E−1 pairs when every evaluation has high-quality samples; one
+// without has no histogram, and the pairs on either side of it are left
+// out. It is a number in [0, 1]: 0 when the share of every mode stays put,
+// 1 when each evaluation's samples sit on modes the previous one did not
+// touch. Drift is NaN with fewer than
 // two usable evaluations.
 func (t *CoverageTrack) Drift() float64 {
 	sum, pairs := 0.0, 0
@@ -179,11 +181,12 @@ func formatCentre(c []float64) string {
 // knows nothing but the data's extent: n points drawn uniformly from the
 // bounding box of m's centres grown by an eighth of its size on each side
 // (for grid-25 the square [−5, 5]², half a grid step beyond the outer
-// modes; for ring-8 [−1.25, 1.25]²), from a stream of seed's own. With σ small next to the box, each mode catches a
-// high-quality point with a small probability p, so the mode count is
-// about K·(1 − (1 − p)ⁿ): samples spread everywhere "capture" modes
-// without being near any of them, which is why modes must be read
-// together with the high-quality fraction.
+// modes; for ring-8 [−1.25, 1.25]²), from a stream of seed's own. With σ
+// small next to the box, each mode catches a high-quality point with a
+// small probability p, so the mode count is about K·(1 − (1 − p)ⁿ):
+// samples spread everywhere "capture" modes without being near any of
+// them, which is why modes must be read together with the high-quality
+// fraction.
 func UniformCoverage(m *data.Mixture, n int, seed uint64) metrics.Coverage {
 	lo, hi := []float64{math.Inf(1), math.Inf(1)}, []float64{math.Inf(-1), math.Inf(-1)}
 	for _, c := range m.Centers {
