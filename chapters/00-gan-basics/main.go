@@ -101,29 +101,9 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.evalN, "eval-n", cfg.evalN, "samples per W₁ evaluation", 2)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		fs.Serve("watch and steer part 2's GAN live in a browser at this address (localhost:8080) instead of running the chapter",
-			func(addr string, env chapter.Env) error {
-				return live.Serve(env.Context, addr, live.Config{Data: "mixture-1d", Loss: "non-saturating",
-					LRG: cfg.lr, LRD: cfg.lr, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
-			})
+			func(addr string, env chapter.Env) error { return serve(cfg, addr, env) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
-}
-
-// memory estimates what a run takes: the networks (about Z·H + 3·H²
-// weights, each with its gradient and Adam's two moments); the activations
-// (about 10 numbers per sample and hidden unit, kept for the backward
-// pass, and the noise itself) of a training batch, of an evaluation, of the
-// pictureN samples of the density picture and of the grid; the histories.
-func memory(cfg config, steps int) []chapter.Need {
-	h, z := float64(cfg.hidden), float64(cfg.noise)
-	acts := func(n int) float64 { return float64(n) * (z + 10*h) * 8 }
-	return []chapter.Need{
-		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d, -noise %d)", cfg.hidden, cfg.noise), Bytes: (z*h + 3*h*h) * 4 * 8},
-		{What: fmt.Sprintf("a step's activations (-batch %d × -hidden %d, -noise %d)", cfg.batch, cfg.hidden, cfg.noise), Bytes: 4 * acts(cfg.batch)},
-		{What: fmt.Sprintf("an evaluation's activations (-eval-n %d × -hidden %d, -noise %d)", cfg.evalN, cfg.hidden, cfg.noise), Bytes: 3 * acts(cfg.evalN)},
-		{What: fmt.Sprintf("the density picture's samples (%d × -hidden %d, -noise %d)", pictureN, cfg.hidden, cfg.noise), Bytes: 2 * acts(pictureN)},
-		{What: fmt.Sprintf("the histories (-steps %d, -d-steps %d)", steps, cfg.dSteps), Bytes: float64(steps+cfg.dSteps) * 4 * 16},
-	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
@@ -426,4 +406,33 @@ func histogramLine(samples, edges []float64) []plot.Point {
 // densityOf turns a 1-D mixture's density into a function of x.
 func densityOf(mix *data.Mixture) func(float64) float64 {
 	return func(x float64) float64 { return mix.Density([]float64{x}) }
+}
+
+// ---- Plumbing --------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs, and the live view.
+
+// memory estimates what a run takes: the networks (about Z·H + 3·H²
+// weights, each with its gradient and Adam's two moments); the activations
+// (about 10 numbers per sample and hidden unit, kept for the backward
+// pass, and the noise itself) of a training batch, of an evaluation, of the
+// pictureN samples of the density picture and of the grid; the histories.
+func memory(cfg config, steps int) []chapter.Need {
+	h, z := float64(cfg.hidden), float64(cfg.noise)
+	acts := func(n int) float64 { return float64(n) * (z + 10*h) * 8 }
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d, -noise %d)", cfg.hidden, cfg.noise), Bytes: (z*h + 3*h*h) * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-batch %d × -hidden %d, -noise %d)", cfg.batch, cfg.hidden, cfg.noise), Bytes: 4 * acts(cfg.batch)},
+		{What: fmt.Sprintf("an evaluation's activations (-eval-n %d × -hidden %d, -noise %d)", cfg.evalN, cfg.hidden, cfg.noise), Bytes: 3 * acts(cfg.evalN)},
+		{What: fmt.Sprintf("the density picture's samples (%d × -hidden %d, -noise %d)", pictureN, cfg.hidden, cfg.noise), Bytes: 2 * acts(pictureN)},
+		{What: fmt.Sprintf("the histories (-steps %d, -d-steps %d)", steps, cfg.dSteps), Bytes: float64(steps+cfg.dSteps) * 4 * 16},
+	}
+}
+
+// serve is -serve ADDR: part 2's GAN, live in the browser (gan/live), with
+// the chapter's learning rate, batch and width.
+func serve(cfg config, addr string, env chapter.Env) error {
+	return live.Serve(env.Context, addr, live.Config{Data: "mixture-1d", Loss: "non-saturating",
+		LRG: cfg.lr, LRD: cfg.lr, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
 }

@@ -105,11 +105,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.snapshots, "snapshots", cfg.snapshots, "ring-8 pictures taken during training", 0)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(f.Steps, 3) })
 		fs.Serve("watch and steer this chapter's GAN live in a browser at this address (localhost:8080) instead of running the chapter",
-			func(addr string, env chapter.Env) error {
-				lr := 1e-4 * cfg.budget.LRScale
-				return live.Serve(env.Context, addr, live.Config{Data: "ring-8", Loss: "non-saturating",
-					LRG: lr, LRD: lr, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
-			})
+			func(addr string, env chapter.Env) error { return serve(cfg, addr, env) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -296,4 +292,18 @@ func coverageChart(title, series, ylabel string, r runs, refs ...plot.RefLine) p
 		},
 		Refs: refs,
 	}
+}
+
+// ---- Plumbing --------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// live view (the memory a run needs is the toy budget's estimate).
+
+// serve is -serve ADDR: the GAN of ring-8, live in the browser (gan/live),
+// at the published learning rate 10⁻⁴ × -lr-scale, with the budget's batch
+// and width.
+func serve(cfg config, addr string, env chapter.Env) error {
+	lr := 1e-4 * cfg.budget.LRScale
+	return live.Serve(env.Context, addr, live.Config{Data: "ring-8", Loss: "non-saturating",
+		LRG: lr, LRD: lr, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
 }

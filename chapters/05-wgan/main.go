@@ -99,28 +99,9 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		fs.Serve("watch and steer a weight-clipped WGAN live in a browser at this address (localhost:8080) instead of running the chapter",
-			func(addr string, env chapter.Env) error {
-				return live.Serve(env.Context, addr, live.Config{Data: "8-gaussians", Loss: "wgan-clip", Clip: cfg.bound(),
-					LRG: cfg.lr, LRD: gan.ClipLR(cfg.lr, cfg.bound()), DSteps: cfg.nCritic, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
-			})
+			func(addr string, env chapter.Env) error { return serve(cfg, addr, env) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
-}
-
-// memory estimates what a run takes: two networks of about 2·H² weights,
-// each with its gradient and RMSprop's average (and a copy for the
-// histogram); the activations of a batch, an evaluation and the critic's
-// 80 × 80 picture (about 7 layers of H numbers per sample, kept for the
-// backward pass); the exact W₁'s cost matrix, evalN²; the history.
-func memory(cfg config, steps int) []chapter.Need {
-	h := float64(cfg.hidden)
-	return []chapter.Need{
-		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d)", cfg.hidden), Bytes: 2 * 2 * h * h * 4 * 8},
-		{What: fmt.Sprintf("a step's activations (-hidden %d × -batch %d)", cfg.hidden, cfg.batch), Bytes: 7 * 4 * h * float64(cfg.batch) * 8},
-		{What: fmt.Sprintf("an evaluation's activations (-hidden %d)", cfg.hidden), Bytes: 7 * 4 * h * float64(cfg.evalN+80*80) * 8},
-		{What: "the exact W₁'s cost matrix", Bytes: 2 * float64(cfg.evalN) * float64(cfg.evalN) * 8},
-		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 4 * 16},
-	}
 }
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
@@ -345,4 +326,33 @@ func ringShape(samples *tensor.Tensor, centers [][]float64, radius float64) (onR
 		}
 	}
 	return float64(ring) / float64(n), modes
+}
+
+// ---- Plumbing --------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs, and the live view.
+
+// memory estimates what a run takes: two networks of about 2·H² weights,
+// each with its gradient and RMSprop's average (and a copy for the
+// histogram); the activations of a batch, an evaluation and the critic's
+// 80 × 80 picture (about 7 layers of H numbers per sample, kept for the
+// backward pass); the exact W₁'s cost matrix, evalN²; the history.
+func memory(cfg config, steps int) []chapter.Need {
+	h := float64(cfg.hidden)
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-hidden %d)", cfg.hidden), Bytes: 2 * 2 * h * h * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-hidden %d × -batch %d)", cfg.hidden, cfg.batch), Bytes: 7 * 4 * h * float64(cfg.batch) * 8},
+		{What: fmt.Sprintf("an evaluation's activations (-hidden %d)", cfg.hidden), Bytes: 7 * 4 * h * float64(cfg.evalN+80*80) * 8},
+		{What: "the exact W₁'s cost matrix", Bytes: 2 * float64(cfg.evalN) * float64(cfg.evalN) * 8},
+		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 4 * 16},
+	}
+}
+
+// serve is -serve ADDR: the weight-clipped WGAN, live in the browser
+// (gan/live), with the chapter's c, learning rates, n_critic, batch and
+// width.
+func serve(cfg config, addr string, env chapter.Env) error {
+	return live.Serve(env.Context, addr, live.Config{Data: "8-gaussians", Loss: "wgan-clip", Clip: cfg.bound(),
+		LRG: cfg.lr, LRD: gan.ClipLR(cfg.lr, cfg.bound()), DSteps: cfg.nCritic, Seed: env.Seed, Batch: cfg.batch, Hidden: cfg.hidden}, env.Stdout)
 }

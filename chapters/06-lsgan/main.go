@@ -118,22 +118,6 @@ var spec = chapter.Spec{
 	},
 }
 
-// memory estimates what a run takes: the toy runs of part 3 (six of them,
-// kept to the end for the pictures), and the 1-D fits: part 2's network
-// (about 3·H² weights with gradient and Adam's moments), the activations of
-// a batch and of the grid (about 10 numbers per sample and hidden unit),
-// and the histories.
-func memory(cfg config, steps int) []chapter.Need {
-	h := float64(cfg.hidden)
-	acts := func(n int) float64 { return float64(n) * 10 * h * 8 }
-	return append(cfg.budget.Memory(steps, 6),
-		chapter.Need{What: fmt.Sprintf("part 2's discriminator (-hidden %d)", cfg.hidden), Bytes: 3 * h * h * 4 * 8},
-		chapter.Need{What: fmt.Sprintf("a 1-D batch's activations (-d-batch %d × -hidden %d)", cfg.dBatch, cfg.hidden), Bytes: 4 * acts(cfg.dBatch)},
-		chapter.Need{What: fmt.Sprintf("the grid's activations (-hidden %d)", cfg.hidden), Bytes: 2 * acts(gridN)},
-		chapter.Need{What: fmt.Sprintf("the 1-D fits' histories (-d-steps %d)", cfg.dSteps), Bytes: float64(cfg.dSteps) * 4 * 6 * 16},
-	)
-}
-
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
 // ---- The three losses ----------------------------------------------------------------
@@ -459,4 +443,25 @@ func training(env chapter.Env, cfg config, m *chapter.Metrics) ([]chapter.Pictur
 	}
 	m.Set("steps", float64(env.Steps))
 	return pictures, nil
+}
+
+// ---- Plumbing --------------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs.
+
+// memory estimates what a run takes: the toy runs of part 3 (six of them,
+// kept to the end for the pictures), and the 1-D fits: part 2's network
+// (about 3·H² weights with gradient and Adam's moments), the activations of
+// a batch and of the grid (about 10 numbers per sample and hidden unit),
+// and the histories.
+func memory(cfg config, steps int) []chapter.Need {
+	h := float64(cfg.hidden)
+	acts := func(n int) float64 { return float64(n) * 10 * h * 8 }
+	return append(cfg.budget.Memory(steps, 6),
+		chapter.Need{What: fmt.Sprintf("part 2's discriminator (-hidden %d)", cfg.hidden), Bytes: 3 * h * h * 4 * 8},
+		chapter.Need{What: fmt.Sprintf("a 1-D batch's activations (-d-batch %d × -hidden %d)", cfg.dBatch, cfg.hidden), Bytes: 4 * acts(cfg.dBatch)},
+		chapter.Need{What: fmt.Sprintf("the grid's activations (-hidden %d)", cfg.hidden), Bytes: 2 * acts(gridN)},
+		chapter.Need{What: fmt.Sprintf("the 1-D fits' histories (-d-steps %d)", cfg.dSteps), Bytes: float64(cfg.dSteps) * 4 * 6 * 16},
+	)
 }

@@ -94,11 +94,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return cfg.budget.Memory(max(f.Steps, cfg.g8Steps), 6) })
 		fs.Serve("watch and steer WGAN-GP live in a browser at this address (localhost:8080) instead of running the chapter",
-			func(addr string, env chapter.Env) error {
-				lr := 1e-4 * cfg.budget.LRScale
-				return live.Serve(env.Context, addr, live.Config{Data: "grid-25", Loss: "wgan-gp", Lambda: cfg.budget.Lambda,
-					LRG: lr, LRD: lr, DSteps: 5, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
-			})
+			func(addr string, env chapter.Env) error { return serve(cfg, addr, env) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -365,4 +361,18 @@ func windowMeans(s *gan.Series, every int) plot.Line {
 		}
 	}
 	return plot.Line{Name: s.Name, Points: pts}
+}
+
+// ---- Plumbing --------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// live view (the memory a run needs is the toy budget's estimate).
+
+// serve is -serve ADDR: WGAN-GP on grid-25, live in the browser
+// (gan/live), at the published learning rate 10⁻⁴ × -lr-scale, with five
+// critic updates per generator update and the budget's λ, batch and width.
+func serve(cfg config, addr string, env chapter.Env) error {
+	lr := 1e-4 * cfg.budget.LRScale
+	return live.Serve(env.Context, addr, live.Config{Data: "grid-25", Loss: "wgan-gp", Lambda: cfg.budget.Lambda,
+		LRG: lr, LRD: lr, DSteps: 5, Seed: env.Seed, Batch: cfg.budget.Batch, Hidden: cfg.budget.Width}, env.Stdout)
 }

@@ -101,13 +101,7 @@ var spec = chapter.Spec{
 		fs.Int(&b.EvalEvery, "eval-every", b.EvalEvery, "steps between evaluations", 1)
 		fs.Int(&cfg.idealSteps, "ideal-steps", cfg.idealSteps, "Adam steps of part 2's relativistic discriminator on the grid", 1)
 		fs.Float(&cfg.idealLR, "ideal-lr", cfg.idealLR, "their learning rate", chapter.Positive)
-		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(b.Memory(f.Steps, 4),
-				chapter.Need{What: fmt.Sprintf("the readings of 4 runs (-steps %d / -eval-every %d)", f.Steps, b.EvalEvery),
-					Bytes: 4 * 6 * 16 * float64(f.Steps/b.EvalEvery+1)},
-				chapter.Need{What: fmt.Sprintf("part 2's histories (-ideal-steps %d)", cfg.idealSteps),
-					Bytes: float64(len(shares)) * float64(cfg.idealSteps) * 3 * 16})
-		})
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -460,4 +454,21 @@ func pictures(env chapter.Env, ring *data.Mixture, results []*gan.ToyResult, ser
 			XLabel: "Adam step on RaSGAN's expected loss", YLabel: "E σ(C(x_r) − m_f)", YRange: [2]float64{0.45, 1.02},
 			Series: idealLines, Refs: refs,
 		}.Save})
+}
+
+// ---- Plumbing -----------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs.
+
+// memory estimates what a run takes: the toy budget's estimate for the
+// four runs of part 1, their readings (four runs × four readings at every
+// evaluation), and part 2's histories.
+func memory(cfg config, steps int) []chapter.Need {
+	b := cfg.budget
+	return append(b.Memory(steps, 4),
+		chapter.Need{What: fmt.Sprintf("the readings of 4 runs (-steps %d / -eval-every %d)", steps, b.EvalEvery),
+			Bytes: 4 * 6 * 16 * float64(steps/b.EvalEvery+1)},
+		chapter.Need{What: fmt.Sprintf("part 2's histories (-ideal-steps %d)", cfg.idealSteps),
+			Bytes: float64(len(shares)) * float64(cfg.idealSteps) * 3 * 16})
 }

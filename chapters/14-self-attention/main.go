@@ -115,22 +115,6 @@ var spec = chapter.Spec{
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
-// memory estimates what a run takes: the networks (about 20·C² weights
-// each, with gradients and Adam's moments, for two runs), a step's
-// activations (about 60·C numbers per image, kept for the backward pass,
-// and attention's B·P² maps), an evaluation's images and the history.
-func memory(cfg config, steps int) []chapter.Need {
-	c, b := float64(cfg.width), float64(cfg.batch)
-	return []chapter.Need{
-		{What: fmt.Sprintf("the networks' weights and optimizer state (-width %d, -noise %d)", cfg.width, cfg.noise),
-			Bytes: 2 * 2 * (20*c*c + 16*c*float64(cfg.noise)) * 4 * 8},
-		{What: fmt.Sprintf("a step's activations (-width %d × -batch %d)", cfg.width, cfg.batch), Bytes: 6 * (60*c + 16*16) * 2 * b * 8},
-		{What: fmt.Sprintf("an evaluation's images (-eval-samples %d)", cfg.evalSamples),
-			Bytes: float64(cfg.evalSamples) * (2*data.TwinBarsSize*data.TwinBarsSize + float64(cfg.noise) + 100) * 8},
-		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 2 * 8 * 16},
-	}
-}
-
 // ---- 1. The networks ---------------------------------------------------------------
 //
 // DCGAN's networks for 16×16 images (gan.NewDCGAN), as SAGAN changes them:
@@ -472,4 +456,25 @@ func degrees(rad float64) float64 { return rad * 180 / math.Pi }
 func named(l plot.Line, name string) plot.Line {
 	l.Name = name
 	return l
+}
+
+// ---- Plumbing --------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs.
+
+// memory estimates what a run takes: the networks (about 20·C² weights
+// each, with gradients and Adam's moments, for two runs), a step's
+// activations (about 60·C numbers per image, kept for the backward pass,
+// and attention's B·P² maps), an evaluation's images and the history.
+func memory(cfg config, steps int) []chapter.Need {
+	c, b := float64(cfg.width), float64(cfg.batch)
+	return []chapter.Need{
+		{What: fmt.Sprintf("the networks' weights and optimizer state (-width %d, -noise %d)", cfg.width, cfg.noise),
+			Bytes: 2 * 2 * (20*c*c + 16*c*float64(cfg.noise)) * 4 * 8},
+		{What: fmt.Sprintf("a step's activations (-width %d × -batch %d)", cfg.width, cfg.batch), Bytes: 6 * (60*c + 16*16) * 2 * b * 8},
+		{What: fmt.Sprintf("an evaluation's images (-eval-samples %d)", cfg.evalSamples),
+			Bytes: float64(cfg.evalSamples) * (2*data.TwinBarsSize*data.TwinBarsSize + float64(cfg.noise) + 100) * 8},
+		{What: fmt.Sprintf("the history (-steps %d)", steps), Bytes: float64(steps) * 2 * 8 * 16},
+	}
 }

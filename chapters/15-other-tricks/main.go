@@ -98,15 +98,7 @@ var spec = chapter.Spec{
 		fs.Float(&cfg.haLambda, "ha-lambda", cfg.haLambda, "historical averaging's weight λ", chapter.NonNegative)
 		fs.Int(&cfg.kernels, "mbd-kernels", cfg.kernels, "minibatch discrimination's kernels B", 1)
 		fs.Int(&cfg.dims, "mbd-dims", cfg.dims, "the dimensions of each minibatch discrimination kernel", 1)
-		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			batch := float64(cfg.budget.Batch)
-			return append(cfg.budget.Memory(f.Steps, 2*len(tricks)),
-				chapter.Need{What: fmt.Sprintf("minibatch discrimination's distances (-batch %d × -batch %d × -mbd-kernels %d × -mbd-dims %d)",
-					cfg.budget.Batch, cfg.budget.Batch, cfg.kernels, cfg.dims),
-					Bytes: 8 * 8 * batch * batch * float64(cfg.kernels) * float64(cfg.dims)},
-				chapter.Need{What: fmt.Sprintf("the parameter snapshots (-width %d, -steps %d)", cfg.budget.Width, f.Steps),
-					Bytes: 2 * 14 * float64(cfg.budget.Width*cfg.budget.Width) * 8 * float64(f.Steps/cfg.budget.EvalEvery+1)})
-		})
+		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
 }
@@ -516,4 +508,23 @@ func movement(snapshots [][]float64, steps []int, name string) plot.Line {
 		l.Points = append(l.Points, plot.Point{X: float64(steps[e]), Y: math.Sqrt(ss / float64(len(snapshots[e])))})
 	}
 	return l
+}
+
+// ---- Plumbing ---------------------------------------------------------------------------
+//
+// What the chapter framework asks of the program besides the story: the
+// memory a run needs, checked before anything runs.
+
+// memory estimates what a run takes: the toy budget's estimate for the
+// twelve runs (every trick on both data sets), minibatch discrimination's
+// B × B distances per kernel dimension, and the parameter snapshots of
+// every evaluation.
+func memory(cfg config, steps int) []chapter.Need {
+	batch := float64(cfg.budget.Batch)
+	return append(cfg.budget.Memory(steps, 2*len(tricks)),
+		chapter.Need{What: fmt.Sprintf("minibatch discrimination's distances (-batch %d × -batch %d × -mbd-kernels %d × -mbd-dims %d)",
+			cfg.budget.Batch, cfg.budget.Batch, cfg.kernels, cfg.dims),
+			Bytes: 8 * 8 * batch * batch * float64(cfg.kernels) * float64(cfg.dims)},
+		chapter.Need{What: fmt.Sprintf("the parameter snapshots (-width %d, -steps %d)", cfg.budget.Width, steps),
+			Bytes: 2 * 14 * float64(cfg.budget.Width*cfg.budget.Width) * 8 * float64(steps/cfg.budget.EvalEvery+1)})
 }
