@@ -109,7 +109,9 @@ func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 // t.Fake() draw a fresh real batch and a generated one, (B, 2) each; the
 // generated one carries no graph back into G. In every game the
 // generator's update runs with D frozen (gan.Frozen), so that G's loss,
-// which runs through D, leaves no gradient in D's weights.
+// which runs through D, leaves no gradient in D's weights. Every learning
+// rate below is the published one, which t.LR multiplies by -lr-scale (10)
+// and, with -lr-decay (the default), decays linearly over the run.
 
 // wgangp is WGAN-GP (arXiv 1704.00028): the Wasserstein loss plus
 // λ·E[(‖∇f(x̂)‖ − 1)²] at interpolates x̂ between real and generated
@@ -187,9 +189,10 @@ func dragan(lambda float64) gan.Game {
 // Wasserstein loss, the critic's weights clipped to ±c after every
 // update, five critic updates per generator update, RMSprop with lr
 // 5·10⁻⁵ for the generator and gan.ClipLR(5·10⁻⁵, c) for the critic (both
-// scaled by the budget). It trains on no gradient norm, but measures ‖∇f(x̂)‖ at WGAN-GP's
-// interpolates before its last critic update of each step, from a random
-// stream of their own (t.Monitor), so that watching changes nothing.
+// scaled by the budget). It trains on no gradient norm, but measures
+// ‖∇f(x̂)‖ at WGAN-GP's interpolates before its last critic update of each
+// step, from a random stream of their own (t.Monitor), so that watching
+// changes nothing.
 func clip(c float64) gan.Game {
 	return func(t *gan.Toy) func(int) []gan.Quantity {
 		criticParams := layers.Vars(t.D)

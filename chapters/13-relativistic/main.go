@@ -53,13 +53,12 @@
 // average fake, the optimal relativistic D's verdict tends to 1 for every
 // generator that is not exactly the data, while the standard D*'s falls to
 // ½ as the generator improves. Look in out/13-relativistic/: readings.svg
-// and absolute_readings.svg
-// (D's verdicts on real data over training), ring8_*.svg (real samples
-// dark green under black rings at the modes, generated samples orange,
-// and behind them each D's verdict: σ(C(x)) for the standard GAN,
-// σ(C(x) − m_f) for the relativistic ones), modes.svg, optimal.svg (part
-// 2), and metrics.json, written last. docs/13-relativistic.md shows a
-// default run and five seeds.
+// and absolute_readings.svg (D's verdicts on real data over training),
+// ring8_*.svg (real samples dark green under black rings at the modes,
+// generated samples orange, and behind them each D's verdict: σ(C(x)) for
+// the standard GAN, σ(C(x) − m_f) for the relativistic ones), modes.svg,
+// optimal.svg (part 2), and metrics.json, written last.
+// docs/13-relativistic.md shows a default run and five seeds.
 package main
 
 import (
@@ -120,11 +119,10 @@ func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
 // The standard GAN is chapter 01's game, gan.OneToOne(gan.NonSaturating{}):
 // G's loss sees only D's outputs on the generated batch. relativistic is
-// that game with one change: G's loss also sees D's
-// outputs on a real batch, drawn fresh for G's step as the paper's code
-// does. D is frozen and the real samples are data, so those outputs are
-// constants for G's update; they enter its loss as the values its fakes are
-// compared with.
+// that game with one change: G's loss also sees D's outputs on a real
+// batch, drawn fresh for G's step as the paper's code does. D is frozen
+// and the real samples are data, so those outputs are constants for G's
+// update; they enter its loss as the values its fakes are compared with.
 func relativistic(l gan.Loss) gan.Game {
 	return func(t *gan.Toy) func(int) []gan.Quantity {
 		optD := optim.NewAdam(layers.Vars(t.D), t.LR(1e-4, 1), 0.8, 0.999)
@@ -157,6 +155,11 @@ type method struct {
 	game       gan.Game
 	reading    string // the reading of real data that its D is trained on
 }
+
+// isRelativistic says whether the method's D judges real data against
+// generated data: every one but the standard GAN, the one trained on the
+// absolute reading.
+func (m method) isRelativistic() bool { return m.reading != readAbsolute }
 
 var methods = []method{
 	{"sgan", "standard GAN", gan.OneToOne(gan.NonSaturating{}), readAbsolute},
@@ -386,7 +389,7 @@ func pictures(env chapter.Env, ring *data.Mixture, results []*gan.ToyResult, ser
 	for k, meth := range methods {
 		res := results[k]
 		scatter := gan.ToyScatter(fmt.Sprintf("%s on ring-8 after %d steps", meth.label, env.Steps), res.D, res.Samples, ring, real, true)
-		if k > 0 {
+		if meth.isRelativistic() {
 			// A relativistic D has no absolute verdict: draw σ(C(x) − m_f),
 			// the probability that x is more realistic than the average
 			// generated sample (for RaLSGAN, C(x) − m_f itself).

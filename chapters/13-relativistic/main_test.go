@@ -49,6 +49,14 @@ func TestShortRunWritesEverything(t *testing.T) {
 	}
 }
 
+// Only the standard GAN's D gives an absolute verdict; the pictures of the
+// other three draw σ(C(x) − m_f) behind the samples instead.
+func TestOnlyTheStandardGANIsAbsolute(t *testing.T) {
+	for _, meth := range methods {
+		assert.Equal(t, meth.key != "sgan", meth.isRelativistic(), meth.key)
+	}
+}
+
 // The readings by hand: C(x_r) = (0, 2), C(x_f) = (1, 3), so m_f = 2.
 func TestReadingsByHand(t *testing.T) {
 	got := readings(tensor.New([]float64{0, 2}, 2, 1), tensor.New([]float64{1, 3}, 2, 1))
