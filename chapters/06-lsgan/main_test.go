@@ -134,7 +134,11 @@ func TestTheLessonHolds(t *testing.T) {
 	require.NoError(t, err)
 	_, err = chi2Identity(env, cfg, &m)
 	require.NoError(t, err)
-	get := func(name string) float64 { return mustGet(&m, name) }
+	get := func(name string) float64 {
+		v, ok := m.Get(name)
+		require.True(t, ok, "no metric %s", name)
+		return v
+	}
 	assert.Less(t, get("ns_grad_far_over_near"), 1e-6)
 	assert.GreaterOrEqual(t, get("ls_binary_grad_far_over_near"), 2.0)
 	assert.GreaterOrEqual(t, get("ls_pearson_grad_far_over_near"), 4.0)
