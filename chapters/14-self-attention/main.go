@@ -192,8 +192,8 @@ func newNets(seed uint64, cfg config, attendG, attendD bool) nets {
 // evaluation mode, with the stored σ̂, and frozen (gan.Frozen), so that G's
 // loss leaves no gradient in D's weights.
 
-// run is one training run: its networks, what it measured and its last
-// evaluation's images.
+// runResult is what train returns for one run: its networks, what it
+// measured and its last evaluation's images.
 type runResult struct {
 	nets
 	history *gan.History
@@ -307,9 +307,10 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("readable_without", wo.Get("readable").Last())
 	m.Set("mean_gap_deg_with_attention", w.Get("mean gap").Last())
 	m.Set("mean_gap_deg_without", wo.Get("mean gap").Last())
-	m.Set("gamma_end", last(w, "gamma D"))
+	gammaD := last(w, "gamma D")
+	m.Set("gamma_end", gammaD) // an alias of gamma_end_d
 	m.Set("gamma_end_g", last(w, "gamma G"))
-	m.Set("gamma_end_d", last(w, "gamma D"))
+	m.Set("gamma_end_d", gammaD)
 	m.Set("swap_gap_with_attention", gapWith)
 	m.Set("swap_gap_without", gapWithout)
 	m.Set("madds_per_step_with_attention", with.work)
@@ -322,10 +323,7 @@ func run(env chapter.Env, cfg config) error {
 
 	// ---- 6. Pictures ---------------------------------------------------------------------
 	const cols = 10
-	grid := func(images *tensor.Tensor, rows int) plot.ImageGrid {
-		part := tensor.Slice(images, 0, 0, min(rows*cols, images.Dim(0)))
-		return plot.ImageGrid{Pixels: part.Data(), Shape: part.Shape(), Lo: -1, Hi: 1, Cols: cols, Scale: 4, Border: 1}
-	}
+	grid := func(images *tensor.Tensor, rows int) plot.ImageGrid { return gan.DigitGrid(images, rows*cols, cols) }
 	lines := func(key string) []plot.Line {
 		return []plot.Line{named(w.Get(key).Line(), "with attention"), named(wo.Get(key).Line(), "without")}
 	}
