@@ -131,10 +131,10 @@ func game(trick string, cfg config) gan.Game {
 				autograd.NoGrad(func() { layers.ReferenceForward(t.G, refZ) })
 			}
 
-			// D's update.
+			// D's update. dReal and dFake are (B, 1) each; with minibatch
+			// discrimination, each batch's o is computed within that batch.
 			real, fake := t.Real(), t.Fake()
-			dReal, dFake := t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake)) // (B, 1) each; with
-			// minibatch discrimination, each batch's o is computed within that batch
+			dReal, dFake := t.D.Forward(autograd.Const(real)), t.D.Forward(autograd.Const(fake))
 			lossD := loss.D(dReal, dFake) // E softplus(−ℓ(x)) + E softplus(ℓ(x̃))
 			switch trick {
 			case "smoothing":
@@ -179,6 +179,17 @@ func game(trick string, cfg config) gan.Game {
 	}
 }
 
+// The shape of PacGAN's toy networks, as gan.PacGANNetworks builds them
+// (G: 4 hidden layers; D: 3 maxout layers of 5 pieces). The tricks'
+// networks and discriminatorAlone's D are built to it, so that they differ
+// from the baseline's by their trick alone; it must match
+// gan.PacGANNetworks, and TestPacGANShapeIsTheLibrarys keeps the two equal.
+const (
+	pacGDepth  = 4 // G's hidden layers
+	pacDPieces = 5 // pieces of each maxout unit of D
+	pacDDepth  = 3 // D's maxout layers
+)
+
 // trick is one column of the comparison: its key, its label and its
 // networks (the baseline's, except for minibatch discrimination in D and
 // virtual batch norm in G).
@@ -193,7 +204,7 @@ var tricks = []trick{
 	{"mbd", "minibatch discrimination", func(cfg config) gan.Networks {
 		return func(r *rand.Rand) (G, D *layers.Sequential) {
 			w := cfg.budget.Width
-			return gan.PacGANGenerator(r, w, 4), gan.PacGANDiscriminatorMBD(r, w, 5, 3, cfg.kernels, cfg.dims)
+			return gan.PacGANGenerator(r, w, pacGDepth), gan.PacGANDiscriminatorMBD(r, w, pacDPieces, pacDDepth, cfg.kernels, cfg.dims)
 		}
 	}},
 	{"ha", "historical averaging", plainNetworks},
@@ -201,7 +212,7 @@ var tricks = []trick{
 	{"vbn", "virtual batch norm", func(cfg config) gan.Networks {
 		return func(r *rand.Rand) (G, D *layers.Sequential) {
 			w := cfg.budget.Width
-			return gan.PacGANGeneratorVBN(r, w, 4), gan.PacGANDiscriminator(r, w, 5, 3)
+			return gan.PacGANGeneratorVBN(r, w, pacGDepth), gan.PacGANDiscriminator(r, w, pacDPieces, pacDDepth)
 		}
 	}},
 }
@@ -306,7 +317,7 @@ func run(env chapter.Env, cfg config) error {
 	chapter.PrintTable(env.Stdout, "15-other-tricks: each trick alone against the baseline GAN", &m)
 
 	// ---- 5. Pictures ---------------------------------------------------------------------
-	if err := env.SavePictures(pictures(env, cfg, outs, sets)...); err != nil {
+	if err := env.SavePictures(pictures(env, cfg, outs)...); err != nil {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
@@ -365,7 +376,7 @@ const aloneSteps = 300
 // 1 for the usual loss, 0.9 with one-sided smoothing.
 func discriminatorAlone(cfg config, seed uint64, m *data.Mixture, loss gan.Loss) float64 {
 	r := rand.New(rand.NewPCG(seed, 104))
-	D := gan.PacGANDiscriminator(r, cfg.budget.Width, 5, 3)
+	D := gan.PacGANDiscriminator(r, cfg.budget.Width, pacDPieces, pacDDepth)
 	opt := optim.NewAdam(layers.Vars(D), 1e-4*cfg.budget.LRScale, 0.8, 0.999)
 	collapsed := &data.Mixture{Name: "collapsed", Centers: [][]float64{{1, 1}}, Std: m.Std}
 	for range aloneSteps {
@@ -437,7 +448,10 @@ func meanOf(xs []float64) float64 {
 
 // ---- Pictures ----------------------------------------------------------------------------
 
-func pictures(env chapter.Env, cfg config, outs []*outcome, sets []dataset) []chapter.Picture {
+// pictures lists the chapter's pictures: every run's samples, and on
+// grid-25 the modes captured, feature matching's gap and the parameters'
+// movement over training.
+func pictures(env chapter.Env, cfg config, outs []*outcome) []chapter.Picture {
 	var out []chapter.Picture
 	for _, o := range outs {
 		real := o.set.mixture.Sample(rand.New(rand.NewPCG(env.Seed, 101)), 500)
@@ -447,7 +461,7 @@ func pictures(env chapter.Env, cfg config, outs []*outcome, sets []dataset) []ch
 	}
 	// Modes captured over training on grid-25, one line per game.
 	var modes []plot.Line
-	var fm, osc []plot.Line
+	var fm, moves []plot.Line
 	for _, o := range outs {
 		if o.set.key != "grid25" {
 			continue
@@ -461,7 +475,7 @@ func pictures(env chapter.Env, cfg config, outs []*outcome, sets []dataset) []ch
 			fm = append(fm, g)
 		}
 		if o.key == "ha" || o.key == "baseline" {
-			osc = append(osc, movement(o.snapshots, o.res.Track.Steps, o.label))
+			moves = append(moves, movement(o.snapshots, o.res.Track.Steps, o.label))
 		}
 	}
 	return append(out,
@@ -473,9 +487,12 @@ func pictures(env chapter.Env, cfg config, outs []*outcome, sets []dataset) []ch
 			Title: "Feature matching on grid-25: the gap G minimises", XLabel: "generator step",
 			YLabel: "squared distance of the feature means", LogY: true, Series: fm,
 		}.Save},
+		// The movement between evaluations, over the whole run: not
+		// ha_param_oscillation, the spread around the second half's mean,
+		// whose one number per run the table holds.
 		chapter.Picture{Name: "param_oscillation.svg", Save: plot.LineChart{
 			Title: "How far the parameters move between evaluations (grid-25)", XLabel: "generator step",
-			YLabel: "RMS change per parameter", LogY: true, Series: osc,
+			YLabel: "RMS change per parameter", LogY: true, Series: moves,
 		}.Save})
 }
 

@@ -156,6 +156,23 @@ func TestMinibatchFeatureSeesCollapse(t *testing.T) {
 	assert.Greater(t, minibatchFeature(D, oneMode(r, grid, 12, 32)), minibatchFeature(D, grid.Sample(r, 32)))
 }
 
+// The chapter's PacGAN shape is the library's: built from the same stream,
+// the baseline's networks (gan.PacGANNetworks) and the players the tricks
+// leave alone, minibatch discrimination's G and virtual batch norm's D,
+// have the same weights, number for number.
+func TestPacGANShapeIsTheLibrarys(t *testing.T) {
+	cfg := testConfig()
+	byKey := map[string]trick{}
+	for _, tr := range tricks {
+		byKey[tr.key] = tr
+	}
+	G, D := cfg.budget.PacGAN()(rand.New(rand.NewPCG(5, 1)))
+	mbdG, _ := byKey["mbd"].networks(cfg)(rand.New(rand.NewPCG(5, 1)))
+	_, vbnD := byKey["vbn"].networks(cfg)(rand.New(rand.NewPCG(5, 1)))
+	assert.Equal(t, flat(G), flat(mbdG))
+	assert.Equal(t, flat(D), flat(vbnD))
+}
+
 func TestOscillation(t *testing.T) {
 	still := [][]float64{{1, 2}, {1, 2}, {1, 2}, {1, 2}}
 	assert.Equal(t, 0.0, oscillation(still))
