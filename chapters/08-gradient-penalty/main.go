@@ -319,8 +319,8 @@ func run(env chapter.Env, cfg config) error {
 	}
 	var modes, norms []plot.Line
 	for k, meth := range methods {
-		modes = append(modes, named(grid[k].History.Get("modes").Line(), meth.label))
-		norms = append(norms, named(windowMeans(grid[k].History.Get("grad norm"), b.EvalEvery), meth.label))
+		modes = append(modes, grid[k].History.Get("modes").Line().Named(meth.label))
+		norms = append(norms, grid[k].History.Get("grad norm").WindowMeans(b.EvalEvery).Named(meth.label))
 	}
 	pictures = append(pictures,
 		chapter.Picture{Name: "modes_over_time.svg", Save: plot.LineChart{
@@ -342,28 +342,6 @@ func run(env chapter.Env, cfg config) error {
 		return err
 	}
 	return env.WriteJSON(&m) // last: it marks a finished run
-}
-
-func named(l plot.Line, name string) plot.Line {
-	l.Name = name
-	return l
-}
-
-// windowMeans averages a per-step series over consecutive windows of
-// `every` steps (the last one may be shorter), one point per window at its
-// last step.
-func windowMeans(s *gan.Series, every int) plot.Line {
-	var pts []plot.Point
-	sum, n := 0.0, 0
-	for i, v := range s.Values {
-		sum += v
-		n++
-		if n == every || i == len(s.Values)-1 {
-			pts = append(pts, plot.Point{X: float64(s.Steps[i]), Y: sum / float64(n)})
-			sum, n = 0, 0
-		}
-	}
-	return plot.Line{Name: s.Name, Points: pts}
 }
 
 // ---- Plumbing --------------------------------------------------------------------------

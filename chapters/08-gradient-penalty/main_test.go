@@ -8,7 +8,6 @@ import (
 	"github.com/stretchr/testify/assert"
 	"github.com/stretchr/testify/require"
 
-	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
 )
 
@@ -46,15 +45,6 @@ func TestShortRunWritesEverything(t *testing.T) {
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)
 	}
-}
-
-func TestWindowMeans(t *testing.T) {
-	s := &gan.Series{Name: "grad norm", Steps: []int{1, 2, 3, 4, 5}, Values: []float64{1, 3, 2, 4, 10}}
-	l := windowMeans(s, 2)
-	// (1+3)/2 at step 2, (2+4)/2 at step 4, and the short last window 10.
-	require.Len(t, l.Points, 3)
-	assert.Equal(t, [][2]float64{{2, 2}, {4, 3}, {5, 10}},
-		[][2]float64{{l.Points[0].X, l.Points[0].Y}, {l.Points[1].X, l.Points[1].Y}, {l.Points[2].X, l.Points[2].Y}})
 }
 
 func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }

@@ -325,11 +325,11 @@ func run(env chapter.Env, cfg config) error {
 	const cols = 10
 	grid := func(images *tensor.Tensor, rows int) plot.ImageGrid { return gan.DigitGrid(images, rows*cols, cols) }
 	lines := func(key string) []plot.Line {
-		return []plot.Line{named(w.Get(key).Line(), "with attention"), named(wo.Get(key).Line(), "without")}
+		return []plot.Line{w.Get(key).Line().Named("with attention"), wo.Get(key).Line().Named("without")}
 	}
 	agreement := append(lines("agreement"),
-		named(w.Get("shuffled").Line(), "with attention, corners shuffled"),
-		named(wo.Get("shuffled").Line(), "without, corners shuffled"))
+		w.Get("shuffled").Line().Named("with attention, corners shuffled"),
+		wo.Get("shuffled").Line().Named("without, corners shuffled"))
 	return savePicturesAndMetrics(env, &m,
 		chapter.Picture{Name: "real.png", Save: grid(realImages, 2).Save},
 		chapter.Picture{Name: "samples_with_attention.png", Save: grid(with.samples, 3).Save},
@@ -362,7 +362,7 @@ func gammas(h *gan.History) []plot.Line {
 	var out []plot.Line
 	for _, net := range []string{"G", "D"} {
 		if h.Has("gamma " + net) {
-			out = append(out, named(h.Get("gamma "+net).Line(), "γ in "+net))
+			out = append(out, h.Get("gamma "+net).Line().Named("γ in "+net))
 		}
 	}
 	return out
@@ -450,11 +450,6 @@ func attentionMaps(r *runResult, real *tensor.Tensor, evalZ *tensor.Tensor, batc
 }
 
 func degrees(rad float64) float64 { return rad * 180 / math.Pi }
-
-func named(l plot.Line, name string) plot.Line {
-	l.Name = name
-	return l
-}
 
 // ---- Plumbing --------------------------------------------------------------------------
 //

@@ -470,9 +470,8 @@ func pictures(env chapter.Env, cfg config, outs []*outcome) []chapter.Picture {
 		l.Name = o.label
 		modes = append(modes, l)
 		if o.key == "fm" {
-			g := windowMeans(o.res.History.Get("G loss"), cfg.budget.EvalEvery)
-			g.Name = "‖E f(x) − E f(G(z))‖², mean per evaluation window"
-			fm = append(fm, g)
+			g := o.res.History.Get("G loss").WindowMeans(cfg.budget.EvalEvery)
+			fm = append(fm, g.Named("‖E f(x) − E f(G(z))‖², mean per evaluation window"))
 		}
 		if o.key == "ha" || o.key == "baseline" {
 			moves = append(moves, movement(o.snapshots, o.res.Track.Steps, o.label))
@@ -494,22 +493,6 @@ func pictures(env chapter.Env, cfg config, outs []*outcome) []chapter.Picture {
 			Title: "How far the parameters move between evaluations (grid-25)", XLabel: "generator step",
 			YLabel: "RMS change per parameter", LogY: true, Series: moves,
 		}.Save})
-}
-
-// windowMeans averages a per-step series over consecutive windows of
-// `every` steps, one point per window at its last step.
-func windowMeans(s *gan.Series, every int) plot.Line {
-	var pts []plot.Point
-	sum, n := 0.0, 0
-	for i, v := range s.Values {
-		sum += v
-		n++
-		if n == every || i == len(s.Values)-1 {
-			pts = append(pts, plot.Point{X: float64(s.Steps[i]), Y: sum / float64(n)})
-			sum, n = 0, 0
-		}
-	}
-	return plot.Line{Points: pts}
 }
 
 // movement is the RMS change of the parameters from one evaluation to the
