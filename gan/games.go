@@ -13,10 +13,11 @@ import (
 //
 // on a fresh real batch x and generated batch x̃ (no graph back into G),
 // then one generator update on loss.G(nil, D(G(z))) with fresh noise and D
-// frozen; Adam with lr 10⁻⁴ (scaled by the budget) and β = (0.8, 0.999),
-// PacGAN's settings. With NonSaturating it is chapter 01's GAN, bit for
-// bit (chapter 01 writes it out, and its test keeps the two equal); with
-// LeastSquares it is LSGAN (chapter 06); chapters 02 and 13 use it as the
+// frozen; Adam with lr 10⁻⁴ (× LRScale and, with LinearDecay, decayed
+// linearly: Toy.LR) and β = (0.8, 0.999), PacGAN's settings. With
+// NonSaturating it is chapter 01's GAN, bit for bit (chapter 01 writes it
+// out, and its test keeps the two equal); with LeastSquares it is LSGAN
+// (chapter 06); chapters 02 and 13 use it as the
 // baseline their other games are compared with. Losses whose G side needs
 // real samples (the relativistic ones) need their own game.
 func OneToOne(loss Loss) Game {
@@ -55,8 +56,8 @@ func OneToOne(loss Loss) Game {
 //	E[f(x̃)] − E[f(x)] + λ·E[(‖∇ₓ̂ f(x̂)‖₂ − 1)²]   (GradientPenalty)
 //
 // each on a fresh real batch x and generated batch x̃, then one generator
-// update on −E[f(G(z))] with the critic frozen; Adam with lr 10⁻⁴ (scaled
-// by the budget), β = (0.5, 0.9). The penalty's per-sample norms are
+// update on −E[f(G(z))] with the critic frozen; Adam with lr 10⁻⁴ (×
+// LRScale and, with LinearDecay, decayed linearly: Toy.LR), β = (0.5, 0.9). The penalty's per-sample norms are
 // recorded (Toy.RecordNorms).
 func WGANGP(lambda float64) Game {
 	return func(t *Toy) func(int) []Quantity {

@@ -368,7 +368,7 @@ func run(env chapter.Env, cfg config) error {
 			gp.D, gp.Samples, grid, real, false).Save},
 		{Name: "modes_over_time.svg", Save: plot.LineChart{
 			Title: "Modes of grid-25 captured", XLabel: "generator step", YLabel: "modes", YRange: [2]float64{0, 28},
-			Series: []plot.Line{named(sn.History.Get("modes").Line(), "SN-GAN"), named(gp.History.Get("modes").Line(), "WGAN-GP")},
+			Series: []plot.Line{sn.History.Get("modes").Line().Named("SN-GAN"), gp.History.Get("modes").Line().Named("WGAN-GP")},
 			Refs:   []plot.RefLine{{Y: 25, Label: "all 25"}, {Y: float64(floor.Modes), Label: "uniform noise over the square"}},
 		}.Save},
 		{Name: "sigma_error.svg", Save: sigmaChart(track).Save},
@@ -475,9 +475,4 @@ func spectrumChart(snD, gpD *layers.Sequential) plot.LineChart {
 		Title: "Singular values of the hidden layers at the end, σᵢ/σ₁", XLabel: "i", YLabel: "σᵢ / σ₁",
 		XRange: [2]float64{0, float64(most + 1)}, YRange: [2]float64{0, 1.05}, Series: lines,
 	}
-}
-
-func named(l plot.Line, name string) plot.Line {
-	l.Name = name
-	return l
 }
