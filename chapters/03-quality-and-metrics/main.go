@@ -261,28 +261,28 @@ func run(env chapter.Env, cfg config) error {
 			Title: "The players' losses (light: every step; dark: mean between evaluations)", XLabel: "step", YLabel: "loss",
 			Series: []plot.Line{
 				faint(res.History.Get("D loss").Line(), plot.SeriesColor(0)), faint(res.History.Get("G loss").Line(), plot.SeriesColor(1)),
-				{Name: "D loss", Points: points(steps[1:], lossD[1:]), Color: plot.SeriesColor(0), Markers: true},
-				{Name: "G loss", Points: points(steps[1:], lossG[1:]), Color: plot.SeriesColor(1), Markers: true},
+				{Name: "D loss", Points: plot.XY(steps[1:], lossD[1:]), Color: plot.SeriesColor(0), Markers: true},
+				{Name: "G loss", Points: plot.XY(steps[1:], lossG[1:]), Color: plot.SeriesColor(1), Markers: true},
 			},
 			Refs: []plot.RefLine{{Y: 2 * math.Log(2), Label: "D at log 4: can't tell"}, {Y: math.Log(2), Label: "log 2"}},
 		}.Save},
 		chapter.Picture{Name: "fid.svg", Save: plot.LineChart{
 			Title: fmt.Sprintf("FID of %d generated digits (classifier features)", n), XLabel: "step", YLabel: "FID", LogY: true,
-			Series: []plot.Line{{Name: "DCGAN", Points: points(steps, fid.Values), Markers: true}},
+			Series: []plot.Line{{Name: "DCGAN", Points: plot.XY(steps, fid.Values), Markers: true}},
 			Refs:   []plot.RefLine{{Y: fidFloor, Label: "real vs real (floor)"}, {Y: collapsedFID, Label: "real 0s and 1s only"}},
 		}.Save},
 		chapter.Picture{Name: "precision_recall.svg", Save: plot.LineChart{
 			Title: fmt.Sprintf("Precision and recall (k = %d) of %d generated digits", cfg.k, n), XLabel: "step", YLabel: "fraction",
 			YRange: [2]float64{0, 1.05},
-			Series: []plot.Line{{Name: "precision", Points: points(steps, precision.Values), Markers: true},
-				{Name: "recall", Points: points(steps, recall.Values), Markers: true}},
+			Series: []plot.Line{{Name: "precision", Points: plot.XY(steps, precision.Values), Markers: true},
+				{Name: "recall", Points: plot.XY(steps, recall.Values), Markers: true}},
 			Refs: []plot.RefLine{{Y: precisionReal, Label: "real vs real"}},
 		}.Save},
 		chapter.Picture{Name: "pr_plane.svg", Save: plot.LineChart{
 			Title: "Quality against diversity", XLabel: "recall (diversity)", YLabel: "precision (quality)",
 			XRange: [2]float64{0, 1.05}, YRange: [2]float64{0, 1.05},
 			Series: []plot.Line{
-				{Name: "DCGAN during training", Points: points(recall.Values, precision.Values), Markers: true},
+				{Name: "DCGAN during training", Points: plot.XY(recall.Values, precision.Values), Markers: true},
 				{Name: "real digits", Points: []plot.Point{{X: recallReal, Y: precisionReal}}, Markers: true},
 				{Name: "real 0s and 1s only", Points: []plot.Point{{X: collapsedRecall, Y: collapsedPrecision}}, Markers: true},
 			},
@@ -348,14 +348,6 @@ func pickClasses(images *tensor.Tensor, labels []int, from, n int, classes ...in
 		}
 	}
 	return tensor.IndexSelect(images, 0, idx)
-}
-
-func points(xs, ys []float64) []plot.Point {
-	ps := make([]plot.Point, len(xs))
-	for i := range xs {
-		ps[i] = plot.Point{X: xs[i], Y: ys[i]}
-	}
-	return ps
 }
 
 // faint returns l in a light tint of c, without a legend entry.

@@ -287,11 +287,11 @@ func run(env chapter.Env, cfg config) error {
 	err = env.SavePictures(
 		chapter.Picture{Name: "fid_noise.svg", Save: plot.LineChart{
 			Title: "FID of real digits mixed with noise: (1 − α)·x + α·noise", XLabel: "α", YLabel: "FID", LogY: true,
-			Series: []plot.Line{{Name: "noisy held-out digits", Points: points(append([]float64{0}, noiseLevels...), append([]float64{base}, noisy...)), Markers: true}},
+			Series: []plot.Line{{Name: "noisy held-out digits", Points: plot.XY(append([]float64{0}, noiseLevels...), append([]float64{base}, noisy...)), Markers: true}},
 		}.Save},
 		chapter.Picture{Name: "fid_blur.svg", Save: plot.LineChart{
 			Title: "FID of blurred real digits", XLabel: "σ of the Gaussian blur (pixels)", YLabel: "FID", LogY: true,
-			Series: []plot.Line{{Name: "blurred held-out digits", Points: points(append([]float64{0}, blurLevels...), append([]float64{base}, blurred...)), Markers: true}},
+			Series: []plot.Line{{Name: "blurred held-out digits", Points: plot.XY(append([]float64{0}, blurLevels...), append([]float64{base}, blurred...)), Markers: true}},
 		}.Save},
 		chapter.Picture{Name: "disturbed.png", Save: gan.DigitGrid(tensor.Concat(0, shown...), 10*len(shown), 10).Save},
 		chapter.Picture{Name: "fid_over_training.svg", Save: plot.LineChart{
@@ -304,9 +304,9 @@ func run(env chapter.Env, cfg config) error {
 		chapter.Picture{Name: "fid_bias.svg", Save: plot.LineChart{
 			Title: "FID_N is biased by about b/N: the fitted line's value at 1/N = 0 is FID∞", XLabel: "1/N", YLabel: "FID",
 			Series: []plot.Line{
-				{Name: fmt.Sprintf("DCGAN (mean of %d draws)", biasDraws), Points: points(inv(sizes), meanG), Markers: true, Color: plot.SeriesColor(0)},
+				{Name: fmt.Sprintf("DCGAN (mean of %d draws)", biasDraws), Points: plot.XY(inv(sizes), meanG), Markers: true, Color: plot.SeriesColor(0)},
 				{Name: fmt.Sprintf("fit: FID∞ %.2f", fidInfG), Points: fit(fidInfG, slopeG), Color: plot.SeriesColor(0)},
-				{Name: "held-out real digits", Points: points(inv(sizes), meanR), Markers: true, Color: plot.SeriesColor(1)},
+				{Name: "held-out real digits", Points: plot.XY(inv(sizes), meanR), Markers: true, Color: plot.SeriesColor(1)},
 				{Name: fmt.Sprintf("fit: FID∞ %.2f", fidInfR), Points: fit(fidInfR, slopeR), Color: plot.SeriesColor(1)},
 			},
 		}.Save},
@@ -358,12 +358,4 @@ func maxAbs(xs []float64) float64 {
 		m = math.Max(m, math.Abs(x))
 	}
 	return m
-}
-
-func points(xs, ys []float64) []plot.Point {
-	ps := make([]plot.Point, len(xs))
-	for i := range xs {
-		ps[i] = plot.Point{X: xs[i], Y: ys[i]}
-	}
-	return ps
 }
