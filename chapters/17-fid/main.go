@@ -27,9 +27,11 @@
 //     a Gaussian of σ pixels (fid_blur_<σ>).
 //  2. The DCGAN of chapter 03's recipe at five points of its training
 //     (fid_dcgan_at_<step>), 2,000 images each.
-//  3. Where IS was fooled: ten real digits, one per class, each repeated
-//     200 times (fid_memorized10), and 2,000 different 3s (fid_one_class):
-//     perfect images, far from the real distribution.
+//  3. Perfect images, wrong distribution: ten real digits, one per class,
+//     each repeated 200 times (fid_memorized10), which fooled IS (chapter
+//     16 scores them above real digits), and 2,000 different 3s
+//     (fid_one_class), which IS did catch (near 1). FID puts both far from
+//     the real distribution.
 //  4. The bias of a finite sample (Chong and Forsyth, arXiv 1911.07023):
 //     FID_N of N generated images is biased upwards by about b/N, so the
 //     trained DCGAN is measured at N = 500 … 5,000 (five draws each),
