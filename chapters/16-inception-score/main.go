@@ -68,8 +68,13 @@ type config struct {
 	splits  int // the reference code's 10
 }
 
-// oneClass is the digit of the one-class set.
-const oneClass = 3
+// Drawn digits: the DCGAN's training set, as in chapters 03, 12 and 17
+// (the test set is the real set, -is-samples digits); and the digit of the
+// one-class set.
+const (
+	trainDigits = 20000
+	oneClass    = 3
+)
 
 var spec = chapter.Spec{
 	Name:     "16-inception-score",
@@ -83,7 +88,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.splits, "splits", cfg.splits, "splits of each set (the reference code's 10)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(20000, cfg.samples, fmt.Sprintf("-is-samples %d", cfg.samples)),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, cfg.samples, fmt.Sprintf("-is-samples %d", cfg.samples)),
 				chapter.Need{What: fmt.Sprintf("five scored sets (-is-samples %d)", cfg.samples),
 					Bytes: 5 * float64(cfg.samples) * (gan.DigitSize*gan.DigitSize + 2*digitnet.Classes) * 8})
 		})
@@ -126,7 +131,7 @@ func run(env chapter.Env, cfg config) error {
 	// Chapter 03's recipe (gan.DCGANGame is its game), scored as it trains on
 	// the fixed evaluation images in one split.
 	net := digitnet.Load()
-	digits := cfg.digits.Set(env.Seed, 20000, n) // the first n test digits are the real set
+	digits := cfg.digits.Set(env.Seed, trainDigits, n) // the first n test digits are the real set
 	eval := func(_ int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
 		is, _ := metrics.InceptionScore(net.Probs(samples), 1)
 		return []gan.Quantity{{Name: "IS", Value: is}}
@@ -146,11 +151,13 @@ func run(env chapter.Env, cfg config) error {
 	generated := gan.Generate(res.G, z, cfg.budget.Batch)
 	ten := digits.FirstOfEachClass() // (10,1,16,16)
 	memorized := digits.Memorized(n) // image i is ten[i mod 10]
+	realSet := &scored{key: "real", label: "real digits", images: real}
+	dcganSet := &scored{key: "dcgan", label: "DCGAN", images: generated}
 	sets := []*scored{
-		{key: "real", label: "real digits", images: real},
+		realSet,
 		{key: "one_class", label: fmt.Sprintf("one class (%ds)", oneClass), images: threes},
 		{key: "uniform_noise", label: "uniform noise", images: noise},
-		{key: "dcgan", label: "DCGAN", images: generated},
+		dcganSet,
 		{key: "memorized10", label: "ten memorised digits", images: memorized},
 	}
 
@@ -184,16 +191,15 @@ func run(env chapter.Env, cfg config) error {
 	chapter.PrintTable(env.Stdout, "16-inception-score: IS with the book's digit classifier ("+digits.Source+")", &m)
 
 	// ---- 5. Pictures ------------------------------------------------------------------------
-	dc := sets[3]
 	classes := make([]string, digitnet.Classes)
 	for k := range classes {
 		classes[k] = fmt.Sprint(k)
 	}
 	uniform := []plot.RefLine{{Y: 1.0 / digitnet.Classes, Label: "uniform"}}
 	var sharpAmbiguous []plot.BarPanel
-	for _, i := range sharpAndAmbiguous(dc.probs, 4) {
-		row := tensor.Slice(dc.probs, 0, i, i+1).Data()
-		img := gan.DigitGrid(tensor.Slice(dc.images, 0, i, i+1), 1, 1)
+	for _, i := range sharpAndAmbiguous(dcganSet.probs, 4) {
+		row := tensor.Slice(dcganSet.probs, 0, i, i+1).Data()
+		img := gan.DigitGrid(tensor.Slice(dcganSet.images, 0, i, i+1), 1, 1)
 		sharpAmbiguous = append(sharpAmbiguous, plot.BarPanel{
 			Title: fmt.Sprintf("H = %.3f nats", entropy(row)), Values: row, Image: &img})
 	}
@@ -228,7 +234,7 @@ func run(env chapter.Env, cfg config) error {
 			Title: fmt.Sprintf("IS of the DCGAN's %d evaluation images (one split)", cfg.budget.EvalSamples), XLabel: "step", YLabel: "IS",
 			YRange: [2]float64{0, 10.5},
 			Series: []plot.Line{{Name: "DCGAN", Points: isCurve.Line().Points, Markers: true}},
-			Refs:   []plot.RefLine{{Y: digitnet.Classes, Label: "maximum 10"}, {Y: sets[0].mean, Label: "real digits"}},
+			Refs:   []plot.RefLine{{Y: digitnet.Classes, Label: "maximum 10"}, {Y: realSet.mean, Label: "real digits"}},
 		}.Save},
 		chapter.Picture{Name: "samples.png", Save: gan.DigitGrid(generated, 100, 10).Save},
 		chapter.Picture{Name: "memorized10.png", Save: gan.DigitGrid(ten, 10, 10).Save},
