@@ -325,9 +325,9 @@ func dcganStep(G, D layers.Module, optG, optD *optim.Adam, real func() *tensor.T
 	return []gan.Quantity{{Name: "D loss", Value: lossD.Item()}, {Name: "G loss", Value: lossG.Item()}}
 }
 
-// budget tracks the work a run has done and sets its learning rate from
-// it.
-type budget struct {
+// workMeter tracks the work a run has done, in multiply-adds, and sets its
+// learning rate from it.
+type workMeter struct {
 	planned float64 // the multiply-adds the run will do
 	done    float64 // those done so far
 	lr      float64 // the learning rate at no work done
@@ -336,21 +336,21 @@ type budget struct {
 
 // rate is the learning rate after the work done so far,
 // lr·(1 − done/planned) with decay, lr without.
-func (b *budget) rate() float64 {
-	if !b.decay {
-		return b.lr
+func (w *workMeter) rate() float64 {
+	if !w.decay {
+		return w.lr
 	}
-	return b.lr * math.Max(0, 1-b.done/b.planned)
+	return w.lr * math.Max(0, 1-w.done/w.planned)
 }
 
 // counted runs step, adds its multiply-adds to the work done and records
 // them.
-func (b *budget) counted(step func(i int) []gan.Quantity) func(i int) []gan.Quantity {
+func (w *workMeter) counted(step func(i int) []gan.Quantity) func(i int) []gan.Quantity {
 	return func(i int) []gan.Quantity {
 		before := tensor.MultiplyAdds()
 		q := step(i)
 		work := float64(tensor.MultiplyAdds() - before)
-		b.done += work
+		w.done += work
 		return append(q, gan.Quantity{Name: "multiply-adds", Value: work})
 	}
 }
@@ -418,9 +418,9 @@ func (f *fidAt) of(images *tensor.Tensor) float64 {
 // evaluation is one FID measured during a run: after how much work, at
 // which resolution, with which value.
 type evaluation struct {
-	work float64 // the fraction of W done
-	res  int
-	fid  float64
+	fraction float64 // the fraction of the budget W done
+	res      int
+	fid      float64
 }
 
 // ---- 4. The three runs -------------------------------------------------------------------
@@ -429,8 +429,8 @@ type evaluation struct {
 // initial weights 1 (stage 2's: 4), batches and noise 2, the evaluation
 // noise 3, the throwaway networks that measure a step's cost 90 and up.
 
-// method is what a run leaves behind.
-type method struct {
+// runResult is what one of the three runs leaves behind.
+type runResult struct {
 	evals   []evaluation
 	samples *tensor.Tensor     // the last evaluation's images
 	work    float64            // multiply-adds of its training steps
@@ -449,17 +449,9 @@ func run(env chapter.Env, cfg config) error {
 
 	// ---- The direct DCGAN: chapter 03's run, its work counted --------------------------
 	start := time.Now()
-	direct := &method{steps: map[string]int{"direct": env.Steps}}
-	var work float64
-	counting := func(t *gan.Images) func(int) []gan.Quantity {
-		step := gan.DCGANGame()(t)
-		return func(i int) []gan.Quantity {
-			before := tensor.MultiplyAdds()
-			q := step(i)
-			work += float64(tensor.MultiplyAdds() - before)
-			return q
-		}
-	}
+	direct := &runResult{steps: map[string]int{"direct": env.Steps}}
+	meter := &workMeter{} // counts only: the direct run's learning rate is gan.ImageRun's
+	counting := func(t *gan.Images) func(int) []gan.Quantity { return meter.counted(gan.DCGANGame()(t)) }
 	evalDirect := func(i int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
 		f := fid.of(samples)
 		direct.evals = append(direct.evals, evaluation{float64(i) / float64(env.Steps), 16, f})
@@ -472,8 +464,8 @@ func run(env chapter.Env, cfg config) error {
 	if err != nil {
 		return err
 	}
-	direct.samples, direct.work = res.Samples, work
-	total := work // W
+	direct.samples, direct.work = res.Samples, meter.done
+	total := meter.done // W
 	wallDirect := time.Since(start)
 
 	// ---- Progressive growing --------------------------------------------------------------
@@ -501,7 +493,7 @@ func run(env chapter.Env, cfg config) error {
 		}
 		return f
 	}
-	lastAt := func(m *method, r int) float64 {
+	lastAt := func(m *runResult, r int) float64 {
 		v := math.NaN()
 		for _, e := range m.evals {
 			if e.res == r {
@@ -578,15 +570,15 @@ func rows(sets []*tensor.Tensor) plot.ImageGrid {
 }
 
 // fidChart draws FID against the fraction of the budget done, one series
-// per method and resolution.
-func fidChart(direct, stacked, prog *method, floor float64) plot.LineChart {
+// per run and resolution.
+func fidChart(direct, stacked, prog *runResult, floor float64) plot.LineChart {
 	var series []plot.Line
-	add := func(name string, m *method) {
+	add := func(name string, m *runResult) {
 		for _, r := range []int{4, 8, 16} {
 			var pts []plot.Point
 			for _, e := range m.evals {
 				if e.res == r {
-					pts = append(pts, plot.Point{X: e.work, Y: e.fid})
+					pts = append(pts, plot.Point{X: e.fraction, Y: e.fid})
 				}
 			}
 			if len(pts) > 0 {
@@ -685,12 +677,12 @@ func realsAt(x *tensor.Tensor, res int, fading bool, alpha float64) *tensor.Tens
 // resets them at every resolution); the learning rate keeps falling with
 // the work done over the whole run. α rises linearly over a fading phase,
 // (i − ½)/k at its step i of k.
-func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*method, *growth, error) {
+func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*runResult, *growth, error) {
 	b := cfg.budget
 	G, D := newGrowing(rand.New(rand.NewPCG(env.Seed, 1)), b)
 	t := &gan.Images{Data: train, Batch: b.Batch, Noise: b.Noise, R: rand.New(rand.NewPCG(env.Seed, 2))}
-	bud := &budget{lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
-	m, snaps := &method{steps: map[string]int{}, costs: map[string]float64{}}, &growth{}
+	meter := &workMeter{lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
+	m, snaps := &runResult{steps: map[string]int{}, costs: map[string]float64{}}, &growth{}
 	first := func() *tensor.Tensor { // the first gridCols images of the evaluation noise, generated in batches as in training
 		n := min(evalZ.Dim(0), max(gridCols, b.Batch))
 		return tensor.Slice(gan.Generate(G, tensor.Slice(evalZ, 0, 0, n), b.Batch), 0, 0, min(n, gridCols))
@@ -712,12 +704,12 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 	}
 	steps := equalSteps(total, costs)
 	for _, c := range costs {
-		bud.planned += float64(steps) * c
+		meter.planned += float64(steps) * c
 	}
 	for p, ph := range phases {
 		m.steps[ph.String()], m.costs[ph.String()] = steps, costs[p]
-		optG := optim.NewAdam(layers.Vars(G), bud.rate(), 0.5, 0.999)
-		optD := optim.NewAdam(layers.Vars(D), bud.rate(), 0.5, 0.999)
+		optG := optim.NewAdam(layers.Vars(G), meter.rate(), 0.5, 0.999)
+		optD := optim.NewAdam(layers.Vars(D), meter.rate(), 0.5, 0.999)
 		nextSnap := 0                  // the next fade snapshot, at α = 0.1, 0.3, 0.5, 0.7, 0.9
 		alpha := func(i int) float64 { // α at step i of the phase
 			if !ph.fading {
@@ -725,14 +717,14 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 			}
 			return (float64(i) - 0.5) / float64(steps)
 		}
-		train := bud.counted(func(i int) []gan.Quantity {
+		trainStep := meter.counted(func(i int) []gan.Quantity {
 			set(G, D, ph.res, ph.fading, alpha(i))
-			optG.SetLR(bud.rate())
-			optD.SetLR(bud.rate())
+			optG.SetLR(meter.rate())
+			optD.SetLR(meter.rate())
 			return dcganStep(G, D, optG, optD, func() *tensor.Tensor { return realsAt(t.Real(), ph.res, ph.fading, alpha(i)) }, t.Z)
 		})
 		step := func(i int) []gan.Quantity {
-			q := train(i)
+			q := trainStep(i)
 			if ph.fading && ph.res == 16 && nextSnap < 5 && alpha(i) >= 0.1+0.2*float64(nextSnap) {
 				snaps.fade = append(snaps.fade, first()) // not counted: a picture, not training
 				nextSnap++
@@ -749,7 +741,7 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 			return nil, nil, err
 		}
 		m.samples = gan.Generate(G, evalZ, b.Batch)
-		m.evals = append(m.evals, evaluation{bud.done / total, ph.res, fid.of(m.samples)})
+		m.evals = append(m.evals, evaluation{meter.done / total, ph.res, fid.of(m.samples)})
 		if !ph.fading {
 			snaps.resolutions = append(snaps.resolutions, first())
 		}
@@ -757,7 +749,7 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 	if len(snaps.fade) > 0 {
 		snaps.fade = append(snaps.fade, first()) // and where the fade-in ended up
 	}
-	m.work = bud.done
+	m.work = meter.done
 	return m, snaps, nil
 }
 
@@ -802,9 +794,9 @@ type stageImages struct {
 // as StackGAN's stage-2 discriminator sees the image (and the text, which
 // we do not have). Each stage's learning rate falls to 0 over its own
 // steps.
-func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*method, *stageImages, error) {
+func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*runResult, *stageImages, error) {
 	b := cfg.budget
-	m := &method{steps: map[string]int{}, costs: map[string]float64{}}
+	m := &runResult{steps: map[string]int{}, costs: map[string]float64{}}
 	t := &gan.Images{Data: train, Batch: b.Batch, Noise: b.Noise, R: rand.New(rand.NewPCG(env.Seed, 2))}
 	train8 := data.Resize(train, 8)
 	t8 := &gan.Images{Data: train8, Batch: b.Batch, Noise: b.Noise, R: t.R}
@@ -845,28 +837,28 @@ func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid
 
 	// Stage 1: DCGAN at 8×8.
 	G1, D1 := newStage1(1)
-	bud1 := &budget{planned: float64(steps) * cost1, lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
-	opt1G, opt1D := optim.NewAdam(layers.Vars(G1), bud1.rate(), 0.5, 0.999), optim.NewAdam(layers.Vars(D1), bud1.rate(), 0.5, 0.999)
+	meter1 := &workMeter{planned: float64(steps) * cost1, lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
+	opt1G, opt1D := optim.NewAdam(layers.Vars(G1), meter1.rate(), 0.5, 0.999), optim.NewAdam(layers.Vars(D1), meter1.rate(), 0.5, 0.999)
 	_, err := gan.Loop{Name: "stacked stage 1, 8×8", Steps: steps, Progress: env.Stderr, Context: env.Context,
-		Watch: map[string]layers.Module{"G": G1, "D": D1}}.Run(bud1.counted(func(int) []gan.Quantity {
-		opt1G.SetLR(bud1.rate())
-		opt1D.SetLR(bud1.rate())
+		Watch: map[string]layers.Module{"G": G1, "D": D1}}.Run(meter1.counted(func(int) []gan.Quantity {
+		opt1G.SetLR(meter1.rate())
+		opt1D.SetLR(meter1.rate())
 		return dcganStep(G1, D1, opt1G, opt1D, t8.Real, t8.Z)
 	}), nil)
 	if err != nil {
 		return nil, nil, err
 	}
 	coarse := gan.Generate(G1, evalZ, b.Batch) // (N,1,8,8)
-	m.evals = append(m.evals, evaluation{bud1.done / total, 8, fid.of(coarse)})
+	m.evals = append(m.evals, evaluation{meter1.done / total, 8, fid.of(coarse)})
 
 	// Stage 2: the refiner, with stage 1 fixed.
 	G, D2 := newStage2(G1, 4)
-	bud2 := &budget{planned: float64(steps) * cost2, lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
-	opt2G, opt2D := optim.NewAdam(layers.Vars(G), bud2.rate(), 0.5, 0.999), optim.NewAdam(layers.Vars(D2), bud2.rate(), 0.5, 0.999)
+	meter2 := &workMeter{planned: float64(steps) * cost2, lr: gan.DCGANLR * b.LRScale, decay: b.LinearDecay}
+	opt2G, opt2D := optim.NewAdam(layers.Vars(G), meter2.rate(), 0.5, 0.999), optim.NewAdam(layers.Vars(D2), meter2.rate(), 0.5, 0.999)
 	_, err = gan.Loop{Name: "stacked stage 2, 8×8 → 16×16", Steps: steps, Progress: env.Stderr, Context: env.Context,
-		Watch: map[string]layers.Module{"G2": G, "D2": D2}}.Run(bud2.counted(func(int) []gan.Quantity {
-		opt2G.SetLR(bud2.rate())
-		opt2D.SetLR(bud2.rate())
+		Watch: map[string]layers.Module{"G2": G, "D2": D2}}.Run(meter2.counted(func(int) []gan.Quantity {
+		opt2G.SetLR(meter2.rate())
+		opt2D.SetLR(meter2.rate())
 		return dcganStep(G, D2, opt2G, opt2D, t.Real, z(t.R))
 	}), nil)
 	if err != nil {
@@ -876,8 +868,8 @@ func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid
 	// its own.
 	maps := tensor.RandN(rand.New(rand.NewPCG(env.Seed, 5)), evalZ.Dim(0), k*64)
 	m.samples = gan.Generate(G, tensor.Concat(1, evalZ, maps), b.Batch)
-	m.evals = append(m.evals, evaluation{(bud1.done + bud2.done) / total, 16, fid.of(m.samples)})
-	m.work = bud1.done + bud2.done
+	m.evals = append(m.evals, evaluation{(meter1.done + meter2.done) / total, 16, fid.of(m.samples)})
+	m.work = meter1.done + meter2.done
 
 	st := &stageImages{coarse: coarse, fine: m.samples}
 	reduced := data.Resize(m.samples, 8)
