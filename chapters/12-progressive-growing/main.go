@@ -673,10 +673,10 @@ func realsAt(x *tensor.Tensor, res int, fading bool, alpha float64) *tensor.Tens
 
 // progressive grows G and D from 4×4 to 16×16 through the -phases
 // schedule, every phase the same number of steps, as many as fit in the
-// budget (a 4×4 step costs a twentieth of an 8×8 one). Each phase starts fresh Adam optimizers (ProGAN's code
-// resets them at every resolution); the learning rate keeps falling with
-// the work done over the whole run. α rises linearly over a fading phase,
-// (i − ½)/k at its step i of k.
+// budget (a 4×4 step costs a twentieth of an 8×8 one). Each phase starts
+// fresh Adam optimizers (ProGAN's code resets them at every resolution);
+// the learning rate keeps falling with the work done over the whole run.
+// α rises linearly over a fading phase, (i − ½)/k at its step i of k.
 func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid *fidAt, evalZ *tensor.Tensor) (*runResult, *growth, error) {
 	b := cfg.budget
 	G, D := newGrowing(rand.New(rand.NewPCG(env.Seed, 1)), b)
@@ -782,9 +782,8 @@ type stageImages struct {
 
 // stack trains the two stages for the same number of steps, as many as
 // fit in the budget (a stage 1 step costs about a fifth of a stage 2
-// one). Stage 1 is DCGAN
-// at 8×8 (gan.NewDCGAN) on the digits reduced to 8×8. Stage 2's generator
-// is
+// one). Stage 1 is DCGAN at 8×8 (gan.NewDCGAN) on the digits reduced to
+// 8×8. Stage 2's generator is
 //
 //	[c, n] (B,1+K,8,8) → Conv(1+K → C/2, 3, 1, 1) → BN → ReLU
 //	                   → Conv(C/2 → C/2, 3, 1, 1) → BN → ReLU
