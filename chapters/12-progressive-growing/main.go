@@ -405,14 +405,17 @@ func atResolution(images *tensor.Tensor, r int) *tensor.Tensor {
 	return data.Resize(data.Resize(images, r), gan.DigitSize)
 }
 
-// of returns the FID of images (N,1,S,S) against the reference at S.
-func (f *fidAt) of(images *tensor.Tensor) float64 {
+// of returns the FID of images (N,1,S,S) against the reference at S. Its
+// error, a result that is not finite (as a diverged generator's images
+// give), says what was measured: what, such as "FID of the direct DCGAN at
+// step 600".
+func (f *fidAt) of(what string, images *tensor.Tensor) (float64, error) {
 	s := images.Dim(2)
 	fid, err := metrics.FrechetDistanceOf(f.net.Features(data.Resize(images, gan.DigitSize)), f.real[s])
 	if err != nil {
-		return math.NaN() // a generator so collapsed that the covariance has no square root
+		return fid, fmt.Errorf("%s: %w", what, err)
 	}
-	return fid
+	return fid, nil
 }
 
 // evaluation is one FID measured during a run: after how much work, at
@@ -452,8 +455,12 @@ func run(env chapter.Env, cfg config) error {
 	direct := &runResult{steps: map[string]int{"direct": env.Steps}}
 	meter := &workMeter{} // counts only: the direct run's learning rate is gan.ImageRun's
 	counting := func(t *gan.Images) func(int) []gan.Quantity { return meter.counted(gan.DCGANGame()(t)) }
+	var evalErr error // the first FID that failed; the run stops with it
 	evalDirect := func(i int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
-		f := fid.of(samples)
+		f, err := fid.of(fmt.Sprintf("FID of the direct DCGAN at step %d", i), samples)
+		if err != nil && evalErr == nil {
+			evalErr = err
+		}
 		direct.evals = append(direct.evals, evaluation{float64(i) / float64(env.Steps), 16, f})
 		return []gan.Quantity{{Name: "FID", Value: f}}
 	}
@@ -463,6 +470,9 @@ func run(env chapter.Env, cfg config) error {
 		Steps: env.Steps, Progress: env.Stderr, Context: env.Context, Eval: evalDirect}.Run()
 	if err != nil {
 		return err
+	}
+	if evalErr != nil {
+		return evalErr
 	}
 	direct.samples, direct.work = res.Samples, meter.done
 	total := meter.done // W
@@ -485,13 +495,21 @@ func run(env chapter.Env, cfg config) error {
 	wallStacked := time.Since(start)
 
 	// ---- 5. Results -------------------------------------------------------------------------
-	floor := func(r int) float64 {
-		train := tensor.Slice(digits.Train, 0, 0, n)
-		f, err := metrics.FrechetDistanceOf(net.Features(atResolution(train, r)), fid.real[r])
+	// The floors: n training digits against the reference, at 16, 8 and 4;
+	// and the direct run's last images reduced to 8 and 4.
+	floor := map[int]float64{}
+	for _, r := range []int{16, 8, 4} {
+		f, err := metrics.FrechetDistanceOf(net.Features(atResolution(tensor.Slice(digits.Train, 0, 0, n), r)), fid.real[r])
 		if err != nil {
-			return math.NaN()
+			return fmt.Errorf("the floor at %d×%d (training digits against the reference): %w", r, r, err)
 		}
-		return f
+		floor[r] = f
+	}
+	directAt := map[int]float64{}
+	for _, r := range []int{8, 4} {
+		if directAt[r], err = fid.of(fmt.Sprintf("FID of the direct DCGAN's last images reduced to %d×%d", r, r), data.Resize(direct.samples, r)); err != nil {
+			return err
+		}
 	}
 	lastAt := func(m *runResult, r int) float64 {
 		v := math.NaN()
@@ -506,15 +524,15 @@ func run(env chapter.Env, cfg config) error {
 	m.Set("direct_fid", lastAt(direct, 16))
 	m.Set("stacked_fid", lastAt(stacked, 16))
 	m.Set("progressive_fid", lastAt(prog, 16))
-	m.Set("fid_floor", floor(16))
+	m.Set("fid_floor", floor[16])
 	m.Set("stacked_fid_8", lastAt(stacked, 8))
 	m.Set("progressive_fid_4", lastAt(prog, 4))
 	m.Set("progressive_fid_8", lastAt(prog, 8))
 	m.Set("progressive_fid_16", lastAt(prog, 16))
-	m.Set("direct_fid_8", fid.of(data.Resize(direct.samples, 8)))
-	m.Set("direct_fid_4", fid.of(data.Resize(direct.samples, 4)))
-	m.Set("fid_floor_8", floor(8))
-	m.Set("fid_floor_4", floor(4))
+	m.Set("direct_fid_8", directAt[8])
+	m.Set("direct_fid_4", directAt[4])
+	m.Set("fid_floor_8", floor[8])
+	m.Set("fid_floor_4", floor[4])
 	m.Set("stacked_consistency", stages.consistency)
 	m.Set("stacked_consistency_shuffled", stages.shuffled)
 	m.Set("madds_budget", total)
@@ -548,7 +566,7 @@ func run(env chapter.Env, cfg config) error {
 		chapter.Picture{Name: "samples_progressive.png", Save: grid(prog.samples, 3).Save},
 		chapter.Picture{Name: "progressive_resolutions.png", Save: rows(snaps.resolutions).Save},
 		chapter.Picture{Name: "stacked_stages.png", Save: rows([]*tensor.Tensor{stages.coarse, stages.fine}).Save},
-		chapter.Picture{Name: "fid.svg", Save: fidChart(direct, stacked, prog, floor(16)).Save},
+		chapter.Picture{Name: "fid.svg", Save: fidChart(direct, stacked, prog, floor[16]).Save},
 	}
 	if len(snaps.fade) > 0 { // a schedule with a 16×16 fade-in
 		pictures = append(pictures, chapter.Picture{Name: "fade_in.png", Save: rows(snaps.fade).Save})
@@ -741,7 +759,11 @@ func progressive(env chapter.Env, cfg config, train *tensor.Tensor, total float6
 			return nil, nil, err
 		}
 		m.samples = gan.Generate(G, evalZ, b.Batch)
-		m.evals = append(m.evals, evaluation{meter.done / total, ph.res, fid.of(m.samples)})
+		f, err := fid.of(fmt.Sprintf("FID of the progressive GAN at the end of phase %s (step %d of %d)", ph, (p+1)*steps, len(phases)*steps), m.samples)
+		if err != nil {
+			return nil, nil, err
+		}
+		m.evals = append(m.evals, evaluation{meter.done / total, ph.res, f})
 		if !ph.fading {
 			snaps.resolutions = append(snaps.resolutions, first())
 		}
@@ -848,7 +870,11 @@ func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid
 		return nil, nil, err
 	}
 	coarse := gan.Generate(G1, evalZ, b.Batch) // (N,1,8,8)
-	m.evals = append(m.evals, evaluation{meter1.done / total, 8, fid.of(coarse)})
+	f, err := fid.of(fmt.Sprintf("FID of the stacked GAN's stage 1 at 8×8 (step %d)", steps), coarse)
+	if err != nil {
+		return nil, nil, err
+	}
+	m.evals = append(m.evals, evaluation{meter1.done / total, 8, f})
 
 	// Stage 2: the refiner, with stage 1 fixed.
 	G, D2 := newStage2(G1, 4)
@@ -867,7 +893,10 @@ func stack(env chapter.Env, cfg config, train *tensor.Tensor, total float64, fid
 	// its own.
 	maps := tensor.RandN(rand.New(rand.NewPCG(env.Seed, 5)), evalZ.Dim(0), k*64)
 	m.samples = gan.Generate(G, tensor.Concat(1, evalZ, maps), b.Batch)
-	m.evals = append(m.evals, evaluation{(meter1.done + meter2.done) / total, 16, fid.of(m.samples)})
+	if f, err = fid.of(fmt.Sprintf("FID of the stacked GAN's stage 2 at 16×16 (step %d)", steps), m.samples); err != nil {
+		return nil, nil, err
+	}
+	m.evals = append(m.evals, evaluation{(meter1.done + meter2.done) / total, 16, f})
 	m.work = meter1.done + meter2.done
 
 	st := &stageImages{coarse: coarse, fine: m.samples}

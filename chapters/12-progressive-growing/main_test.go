@@ -1,6 +1,7 @@
 package main
 
 import (
+	"math"
 	"math/rand/v2"
 	"os"
 	"path/filepath"
@@ -14,6 +15,7 @@ import (
 	"ganbook/gan"
 	"ganbook/gan/chapter/chaptertest"
 	"ganbook/gan/data"
+	"ganbook/gan/digitnet"
 	"ganbook/layers"
 	"ganbook/tensor"
 )
@@ -58,6 +60,25 @@ func TestShortRunWritesEverything(t *testing.T) {
 		info, err := os.Stat(filepath.Join(r.Dir, f))
 		require.NoError(t, err, f)
 		assert.Greater(t, info.Size(), int64(100), f)
+	}
+}
+
+// A FID that is not finite (images with a NaN, as a diverged generator
+// would give) is an error that names what was measured, at any resolution;
+// the reference against itself scores 0 (100 images, more than the 64
+// features, so that its covariance has full rank and 0 holds to rounding).
+func TestFIDErrorSaysWhich(t *testing.T) {
+	x, _ := data.Digits(rand.New(rand.NewPCG(11, 12)), 100, gan.DigitSize)
+	fid := newFID(digitnet.Load(), x)
+	for _, r := range []int{4, 8, 16} {
+		bad := data.Resize(x, r).Clone()
+		bad.Data()[r*r+3] = math.NaN() // one pixel of the second image
+		_, err := fid.of("FID of the progressive GAN at the end of phase fade8 (step 306 of 765)", bad)
+		require.Error(t, err, r)
+		assert.Regexp(t, `^FID of the progressive GAN at the end of phase fade8 \(step 306 of 765\): metrics: FrechetDistance: the result NaN is not finite`, err.Error(), r)
+		v, err := fid.of("x", data.Resize(x, r))
+		require.NoError(t, err, r)
+		assert.InDelta(t, 0, v, 1e-6, r)
 	}
 }
 
