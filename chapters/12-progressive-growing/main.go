@@ -523,7 +523,6 @@ func run(env chapter.Env, cfg config) error {
 	var m chapter.Metrics
 	m.Set("direct_fid", lastAt(direct, 16))
 	m.Set("stacked_fid", lastAt(stacked, 16))
-	m.Set("progressive_fid", lastAt(prog, 16))
 	m.Set("fid_floor", floor[16])
 	m.Set("stacked_fid_8", lastAt(stacked, 8))
 	m.Set("progressive_fid_4", lastAt(prog, 4))

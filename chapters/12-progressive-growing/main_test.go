@@ -25,14 +25,13 @@ var tiny = []string{"-steps", "8", "-eval-samples", "24", "-width", "4", "-batch
 
 func TestShortRunWritesEverything(t *testing.T) {
 	r := chaptertest.Run(t, spec, tiny...)
-	for _, name := range []string{"direct_fid", "stacked_fid", "progressive_fid", "fid_floor", "stacked_fid_8",
+	for _, name := range []string{"direct_fid", "stacked_fid", "fid_floor", "stacked_fid_8",
 		"progressive_fid_4", "progressive_fid_8", "progressive_fid_16", "direct_fid_8", "direct_fid_4",
 		"fid_floor_8", "fid_floor_4", "stacked_consistency", "stacked_consistency_shuffled", "madds_budget",
 		"madds_stacked", "madds_progressive", "stacked_steps_stage1", "stacked_steps_stage2",
 		"progressive_steps_4", "progressive_steps_fade8", "progressive_steps_8", "progressive_steps_fade16", "progressive_steps_16"} {
 		assert.Contains(t, r.Metrics, name)
 	}
-	assert.Equal(t, r.Metrics["progressive_fid"], r.Metrics["progressive_fid_16"])
 	// Every phase gets the same steps, every stage too, and the work of
 	// each method stays within the direct run's.
 	for _, k := range []string{"fade8", "8", "fade16", "16"} {
