@@ -64,10 +64,12 @@ import (
 	"image/color"
 	"math"
 	"os"
+	"slices"
 
 	"ganbook/autograd"
 	"ganbook/gan"
 	"ganbook/gan/chapter"
+	"ganbook/gan/data"
 	"ganbook/gan/digitnet"
 	"ganbook/gan/metrics"
 	"ganbook/gan/plot"
@@ -84,14 +86,19 @@ type config struct {
 	k      int
 }
 
-// Drawn digits: the GAN's training set, and the test set that gives the
-// real reference (the first EvalSamples) and the collapsed "generator"
-// (the 0s and 1s among the rest).
+// Drawn digits: the GAN's training set. The test set (testDigits) gives
+// the real reference, its first EvalSamples digits, and the collapsed
+// "generator", the first EvalSamples 0s and 1s after them.
 const (
 	trainDigits = 20000
-	testDigits  = 6000
 	gridCols    = 12 // images per row of samples_over_training.png
 )
+
+// testDigits is how many test digits are drawn for n evaluation images:
+// ten per image. data.Digits draws every class equally often, so 2n of
+// them are 0s and 1s, and at least n of those come after the n digits of
+// the reference, whichever these are (collapsedSupply).
+func testDigits(n int) int { return 10 * n }
 
 var spec = chapter.Spec{
 	Name:     "03-quality-and-metrics",
@@ -105,7 +112,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.k, "k", cfg.k, "neighbours that set a ball's radius in precision and recall (the paper's 3)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed sets"),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits(cfg.budget.EvalSamples), fmt.Sprintf("-eval-samples %d", cfg.budget.EvalSamples)),
 				chapter.Need{What: fmt.Sprintf("the evaluations' grids (-steps %d, -eval-every %d)", f.Steps, cfg.budget.EvalEvery),
 					Bytes: float64(f.Steps/cfg.budget.EvalEvery+2) * gridCols * gan.DigitSize * gan.DigitSize * 8})
 		})
@@ -115,16 +122,17 @@ var spec = chapter.Spec{
 
 func main() { os.Exit(chapter.Main(spec, os.Args[1:], os.Stdout, os.Stderr)) }
 
-// check refuses flags that do not fit together: the real reference and
-// the collapsed set take 2·n test digits, and a ball needs k neighbours.
+// check refuses flags that do not fit together: the collapsed set needs n
+// test 0s and 1s after the n digits of the real reference, and a ball
+// needs k neighbours.
 func check(cfg config) error {
 	n := cfg.budget.EvalSamples
-	test := testDigits
+	var labels []int // MNIST's test labels; nil for drawn digits
 	if set := cfg.digits.MNIST(); set != nil {
-		test = set.Test.Dim(0)
+		labels = set.TestLabels
 	}
-	if 2*n > test {
-		return fmt.Errorf("-eval-samples %d: the real reference and the collapsed set need %d test digits, there are %d", n, 2*n, test)
+	if err := checkTestSet(labels, n); err != nil {
+		return err
 	}
 	if cfg.k >= n/10 {
 		return fmt.Errorf("-k %d must be below a tenth of -eval-samples %d", cfg.k, n)
@@ -175,7 +183,7 @@ func run(env chapter.Env, cfg config) error {
 	// The real reference: n test digits, in the classifier's feature space
 	// (N, 64). The floor: n training digits against it, what a perfect
 	// generator would score with n images.
-	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits) // check made sure of 2n test digits
+	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits(n)) // check made sure of n 0s and 1s after the first n
 	net := digitnet.Load()
 	realF := net.Features(tensor.Slice(digits.Test, 0, 0, n))   // (n, 64)
 	trainF := net.Features(tensor.Slice(digits.Train, 0, 0, n)) // (n, 64)
@@ -216,7 +224,7 @@ func run(env chapter.Env, cfg config) error {
 	// ---- 4. A collapsed generator ------------------------------------------------------
 	// Real digits, so every image is perfect, but only 0s and 1s: the first
 	// n such test digits after the reference ones.
-	collapsed := pickClasses(digits.Test, digits.TestLabels, n, n, 0, 1)
+	collapsed := pickClasses(digits.Test, digits.TestLabels, n, n, collapsedClasses...)
 	collapsedF := net.Features(collapsed)
 	collapsedPrecision, collapsedRecall := metrics.PrecisionRecall(realF, collapsedF, cfg.k)
 	collapsedFID, err := fidOf("the collapsed set (test 0s and 1s)", collapsedF, realF)
@@ -334,6 +342,48 @@ func lateStart(at []int, steps int) int {
 		}
 	}
 	return len(at)
+}
+
+// checkTestSet refuses -eval-samples n if the test set, MNIST's with its
+// labels or drawn digits (labels nil), cannot give the real reference n
+// digits and the collapsed set n 0s and 1s after them.
+func checkTestSet(labels []int, n int) error {
+	if labels != nil && n > len(labels) {
+		return fmt.Errorf("-eval-samples %d: the real reference needs %d test digits, MNIST has %d", n, n, len(labels))
+	}
+	if have := collapsedSupply(labels, n); have < n {
+		return fmt.Errorf("-eval-samples %d: the collapsed set needs %d test 0s and 1s after the %d digits of the real reference, there are %d",
+			n, n, n, have)
+	}
+	return nil
+}
+
+// collapsedClasses are the digits of the collapsed "generator".
+var collapsedClasses = []int{0, 1}
+
+// collapsedSupply returns how many test digits of collapsedClasses follow
+// the first n: counted in labels (MNIST's test labels), or, for drawn
+// digits (labels nil), the fewest there can be among testDigits(n). Each
+// class appears ⌊N/10⌋ or ⌈N/10⌉ times among N drawn digits (data.Digits),
+// in random order, so at worst the reference takes min(n, all of them).
+func collapsedSupply(labels []int, n int) int {
+	have := 0
+	if labels != nil {
+		for _, y := range labels[n:] {
+			if slices.Contains(collapsedClasses, y) {
+				have++
+			}
+		}
+		return have
+	}
+	total := testDigits(n)
+	for _, c := range collapsedClasses {
+		have += total / data.DigitClasses
+		if c < total%data.DigitClasses {
+			have++
+		}
+	}
+	return max(0, have-n)
 }
 
 // pickClasses returns up to n images of the given classes from images
