@@ -126,6 +126,18 @@ func TestCollapsedSupply(t *testing.T) {
 	assert.EqualError(t, checkTestSet(labels, 21), "-eval-samples 21: the real reference needs 21 test digits, MNIST has 20")
 }
 
+// With real MNIST files (GANBOOK_MNIST, see docs/data.md), whose 10,000
+// test digits are fixed: 1,759 0s and 1s follow the first 1,760, so
+// -eval-samples 1760 is refused before anything is created, with the count.
+func TestMNISTCollapsedSupply(t *testing.T) {
+	dir := os.Getenv("GANBOOK_MNIST")
+	if dir == "" {
+		t.Skip("GANBOOK_MNIST is not set: no MNIST files (see docs/data.md)")
+	}
+	chaptertest.BadFlags(t, spec, chaptertest.BadValue{Args: []string{"-data", dir, "-eval-samples", "1760"},
+		Want: "03-quality-and-metrics: -eval-samples 1760: the collapsed set needs 1760 test 0s and 1s after the 1760 digits of the real reference, there are 1759\n"})
+}
+
 func TestDeterministic(t *testing.T) { chaptertest.Deterministic(t, spec, tiny...) }
 
 func TestBadFlags(t *testing.T) {
