@@ -499,7 +499,8 @@ func run(env chapter.Env, cfg config) error {
 	// and the direct run's last images reduced to 8 and 4.
 	floor := map[int]float64{}
 	for _, r := range []int{16, 8, 4} {
-		f, err := metrics.FrechetDistanceOf(net.Features(atResolution(tensor.Slice(digits.Train, 0, 0, n), r)), fid.real[r])
+		train := tensor.Slice(digits.Train, 0, 0, n) // (n,1,16,16)
+		f, err := metrics.FrechetDistanceOf(net.Features(atResolution(train, r)), fid.real[r])
 		if err != nil {
 			return fmt.Errorf("the floor at %d×%d (training digits against the reference): %w", r, r, err)
 		}
@@ -507,7 +508,8 @@ func run(env chapter.Env, cfg config) error {
 	}
 	directAt := map[int]float64{}
 	for _, r := range []int{8, 4} {
-		if directAt[r], err = fid.of(fmt.Sprintf("FID of the direct DCGAN's last images reduced to %d×%d", r, r), data.Resize(direct.samples, r)); err != nil {
+		what := fmt.Sprintf("FID of the direct DCGAN's last images reduced to %d×%d", r, r)
+		if directAt[r], err = fid.of(what, data.Resize(direct.samples, r)); err != nil {
 			return err
 		}
 	}
