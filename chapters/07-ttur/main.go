@@ -270,8 +270,8 @@ func run(env chapter.Env, cfg config) error {
 	var byEvals, bySteps []plot.Line
 	for k, meth := range methods {
 		tr := traces[k]
-		byEvals = append(byEvals, plot.Line{Name: meth.label, Points: points(tr.evals, tr.w1)})
-		bySteps = append(bySteps, plot.Line{Name: meth.label, Points: points(floats(tr.steps), tr.w1)})
+		byEvals = append(byEvals, plot.Line{Name: meth.label, Points: plot.XY(tr.evals, tr.w1)})
+		bySteps = append(bySteps, plot.Line{Name: meth.label, Points: plot.XY(floats(tr.steps), tr.w1)})
 	}
 	refs := []plot.RefLine{{Y: target, Label: "target"}, {Y: floor, Label: "floor (real vs real)"}}
 	pictures := []chapter.Picture{
@@ -412,14 +412,6 @@ func floats(xs []int) []float64 {
 	out := make([]float64, len(xs))
 	for i, x := range xs {
 		out[i] = float64(x)
-	}
-	return out
-}
-
-func points(x, y []float64) []plot.Point {
-	out := make([]plot.Point, len(x))
-	for i := range x {
-		out[i] = plot.Point{X: x[i], Y: y[i]}
 	}
 	return out
 }
