@@ -261,3 +261,23 @@ func TestGradCheckSequentialMLP(t *testing.T) {
 	requireAwayFromZero(t, hidden.Forward(autograd.Const(x)).Value, 1e-3)
 	checkModule(t, mlp, x, &hidden.Weight, &hidden.Bias, &output.Weight, &output.Bias)
 }
+
+// Sequential runs a Linear followed by a ReLU as one node,
+// autograd.LinearReLU, which TestGradCheckSequentialMLP (a LeakyReLU)
+// never reaches: both spellings of the ReLU, after a Linear with a bias
+// and one without, with every pre-activation away from the kink. The Tanh
+// at the end makes the second derivatives with respect to x non-zero.
+func TestGradCheckSequentialFusedLinearReLU(t *testing.T) {
+	r := rand.New(rand.NewPCG(12, 0))
+	hidden := layers.NewLinear(r, 3, 4)
+	middle := layers.NewLinear(r, 4, 4, layers.WithoutBias())
+	output := layers.NewLinear(r, 4, 2)
+	mlp := layers.NewSequential(hidden, layers.ReLU{}, middle, &layers.ReLU{}, output, layers.Tanh{})
+	x := tensor.RandN(r, 5, 3)
+	h := hidden.Forward(autograd.Const(x))
+	requireAwayFromZero(t, h.Value, 1e-3)
+	requireAwayFromZero(t, middle.Forward(autograd.ReLU(h)).Value, 1e-3)
+	require.Equal(t, "LinearReLU", layers.NewSequential(hidden, layers.ReLU{}).Forward(autograd.Const(x)).Op())
+	require.Equal(t, "LinearReLU", layers.NewSequential(middle, &layers.ReLU{}).Forward(h).Op())
+	checkModule(t, mlp, x, &hidden.Weight, &hidden.Bias, &middle.Weight, &output.Weight, &output.Bias)
+}
