@@ -151,6 +151,7 @@ func TestGradCheckConv2D(t *testing.T) {
 	}{
 		{"kernel 4 stride 2 padding 1", 2, 3, 4, 2, 1, []int{2, 2, 6, 6}},
 		{"kernel 3 stride 1 padding 0", 2, 2, 3, 1, 0, []int{2, 2, 4, 5}},
+		{"kernel 1 stride 1 padding 0", 3, 2, 1, 1, 0, []int{2, 3, 2, 3}}, // tensor's pointwise path
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
@@ -169,6 +170,7 @@ func TestGradCheckConvTranspose2D(t *testing.T) {
 	}{
 		{"kernel 4 stride 2 padding 1", 3, 2, 4, 2, 1, []int{2, 3, 3, 3}},
 		{"kernel 3 stride 1 padding 1", 2, 2, 3, 1, 1, []int{2, 2, 3, 4}},
+		{"kernel 1 stride 1 padding 0", 3, 2, 1, 1, 0, []int{2, 3, 2, 3}}, // tensor's pointwise path
 	}
 	for _, tc := range tests {
 		t.Run(tc.name, func(t *testing.T) {
