@@ -63,6 +63,7 @@ func TestSGDStepUnrolledGradCheck(t *testing.T) {
 		return outerLoss(theta[0])
 	}
 	require.NoError(t, autograd.GradCheck("two SGD steps", f, []*tensor.Tensor{unrollStart}, autograd.DefaultTolerance))
+	require.NoError(t, autograd.GradGradCheck("two SGD steps", f, []*tensor.Tensor{unrollStart}, autograd.DefaultTolerance))
 }
 
 // The same through two Adam steps. The inner gradients at these points are
@@ -77,7 +78,31 @@ func TestAdamStepUnrolledGradCheck(t *testing.T) {
 			return outerLoss(theta[0])
 		}
 		require.NoError(t, autograd.GradCheck("two Adam steps", f, []*tensor.Tensor{unrollStart}, autograd.DefaultTolerance), "β1 %g", beta1)
+		require.NoError(t, autograd.GradGradCheck("two Adam steps", f, []*tensor.Tensor{unrollStart}, autograd.DefaultTolerance), "β1 %g", beta1)
 	}
+}
+
+// With weight decay λ the step uses g + λ·p, a second path from θ to the
+// new parameters. The steps continue from a state with moments and a step
+// count, as an unrolled GAN continues from its optimizer's
+// (Adam.FunctionalState): constants m, v, t = 3.
+func TestAdamStepWeightDecayGradCheck(t *testing.T) {
+	start := optim.AdamState{
+		M:           []*autograd.Var{autograd.Const(tensor.New([]float64{0.3, -0.2, 0.5}, 3, 1))},
+		V:           []*autograd.Var{autograd.Const(tensor.New([]float64{0.4, 0.1, 0.9}, 3, 1))},
+		T:           3,
+		WeightDecay: 0.1,
+	}
+	f := func(xs []*autograd.Var) *autograd.Var {
+		theta, st := xs, start
+		for range 2 {
+			theta, st = optim.AdamStep(theta, []*autograd.Var{grad1(innerLoss, theta[0])}, st, 0.2, 0.5, 0.9, 1e-8)
+		}
+		return outerLoss(theta[0])
+	}
+	in := []*tensor.Tensor{unrollStart}
+	require.NoError(t, autograd.GradCheck("two Adam steps, weight decay", f, in, autograd.DefaultTolerance))
+	require.NoError(t, autograd.GradGradCheck("two Adam steps, weight decay", f, in, autograd.DefaultTolerance))
 }
 
 // constGrads wraps the fixed problem's gradient as constants, one per parameter.
