@@ -154,6 +154,54 @@ func TestUnrolledLossGradCheck(t *testing.T) {
 	assert.Greater(t, maxAbsDiff(g0.Value, g2.Value), 1e-3)
 }
 
+// Chapter 10's configuration: a ReLU discriminator, whose Linear and ReLU
+// run as one node (autograd.LinearReLU) in the functional copies too, and
+// K simulated Adam steps that continue from D's live optimizer
+// (Adam.FunctionalState: moments and a step count). The generator's loss
+// −L_D(θ_K) as a function of the generated batch, to first and second
+// order, with every hidden pre-activation at every θ_k away from the kink.
+func TestUnrolledAdamReLUGradCheck(t *testing.T) {
+	r := rand.New(rand.NewPCG(66, 0))
+	hidden := layers.NewLinear(r, 2, 4)
+	d := layers.NewSequential(hidden, layers.ReLU{}, layers.NewLinear(r, 4, 1))
+	real := autograd.Const(tensor.RandN(r, 3, 2))
+	fake := tensor.RandN(r, 3, 2)
+	opt := optim.NewAdam(layers.Vars(d), 0.05, 0.5, 0.999)
+	for range 2 { // D's own updates, for a state to continue from
+		opt.ZeroGrad()
+		softplusD(d.Forward(real), d.Forward(autograd.Const(fake))).Backward()
+		opt.Step()
+	}
+	const k = 2
+	beta1, beta2 := opt.Betas()
+	lookAhead := func(fake *autograd.Var) [][]*autograd.Var { // θ_0, …, θ_K
+		thetas := [][]*autograd.Var{layers.Vars(d)}
+		st := opt.FunctionalState()
+		for j := range k {
+			dj := layers.Functional(d, thetas[j])
+			grads := autograd.Grad([]*autograd.Var{softplusD(dj.Forward(real), dj.Forward(fake))}, thetas[j], true)
+			next, nextSt := optim.AdamStep(thetas[j], grads, st, opt.LR(), beta1, beta2, opt.Eps)
+			thetas, st = append(thetas, next), nextSt
+		}
+		return thetas
+	}
+	for _, theta := range lookAhead(autograd.Const(fake)) {
+		for _, x := range []*autograd.Var{real, autograd.Const(fake)} {
+			requireAwayFromZero(t, autograd.Linear(x, theta[0], theta[1]).Value, 1e-3)
+		}
+	}
+	fused := layers.Functional(layers.NewSequential(hidden, layers.ReLU{}), layers.Vars(hidden))
+	require.Equal(t, "LinearReLU", fused.Forward(real).Op())
+
+	f := func(xs []*autograd.Var) *autograd.Var {
+		dk := layers.Functional(d, lookAhead(xs[0])[k])
+		return autograd.Neg(softplusD(dk.Forward(real), dk.Forward(xs[0])))
+	}
+	in := []*tensor.Tensor{fake}
+	require.NoError(t, autograd.GradCheck("unrolled Adam K=2, ReLU", f, in, autograd.DefaultTolerance))
+	require.NoError(t, autograd.GradGradCheck("unrolled Adam K=2, ReLU", f, in, autograd.DefaultTolerance))
+}
+
 // K = 0 is the plain GAN: the same gradient, bit for bit.
 func TestUnrolledLossWithoutStepsIsThePlainLoss(t *testing.T) {
 	r := rand.New(rand.NewPCG(64, 0))
