@@ -42,6 +42,25 @@ func TestNewLossesGradCheck(t *testing.T) {
 	}
 }
 
+// The losses of chapters 00 to 05, D's and G's, as functions of both
+// batches, against finite differences to first and second order (the
+// Wasserstein losses are linear: their second derivatives are 0).
+func TestClassicLossesGradCheck(t *testing.T) {
+	for name, loss := range map[string]Loss{"minimax": Minimax{}, "non-saturating": NonSaturating{}, "wasserstein": Wasserstein{}} {
+		for _, player := range []struct {
+			name string
+			f    func(real, fake *autograd.Var) *autograd.Var
+		}{{"D", loss.D}, {"G", loss.G}} {
+			t.Run(name+"."+player.name, func(t *testing.T) {
+				f := func(xs []*autograd.Var) *autograd.Var { return player.f(xs[0], xs[1]) }
+				in := []*tensor.Tensor{checkReal, checkFake}
+				require.NoError(t, autograd.GradCheck(name, f, in, autograd.DefaultTolerance))
+				require.NoError(t, autograd.GradGradCheck(name, f, in, autograd.DefaultTolerance))
+			})
+		}
+	}
+}
+
 // The presets are the paper's (a, b, c).
 func TestLeastSquaresPresets(t *testing.T) {
 	assert.Equal(t, LeastSquares{A: -1, B: 1, C: 0}, PearsonLeastSquares())
