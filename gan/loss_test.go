@@ -112,6 +112,41 @@ func TestPenaltiesDifferentiateThroughTheGradient(t *testing.T) {
 	require.NoError(t, autograd.GradCheck("DRAGANPenalty", dragan, weights, autograd.DefaultTolerance))
 }
 
+// The penalties to second order, and with respect to the points as well
+// as to the weights. As for R₁ (TestR1PenaltyGradCheck), the points enter
+// as tensors, so the check differentiates with respect to a shift s added
+// inside the critic, D(x + s), at s = 0. The interpolation points are
+// fixed by reseeding; the critic is smooth (tanh), so that the third
+// derivatives the second-order check takes exist.
+func TestPenaltiesGradGradCheck(t *testing.T) {
+	data := rand.New(rand.NewPCG(3, 5))
+	real, fake := tensor.RandN(data, 4, 2), tensor.RandN(data, 4, 2)
+	weights := []*tensor.Tensor{tensor.RandN(data, 3, 2), tensor.RandN(data, 3), tensor.RandN(data, 1, 3), tensor.RandN(data, 1)}
+	penalties := map[string]func(d func(*autograd.Var) *autograd.Var) *autograd.Var{
+		"GradientPenalty": func(d func(*autograd.Var) *autograd.Var) *autograd.Var {
+			p, _ := GradientPenalty(d, real, fake, rand.New(rand.NewPCG(9, 9)))
+			return p
+		},
+		"DRAGANPenalty": func(d func(*autograd.Var) *autograd.Var) *autograd.Var {
+			p, _ := DRAGANPenalty(d, real, 0.5, rand.New(rand.NewPCG(9, 9)))
+			return p
+		},
+	}
+	for name, penalty := range penalties {
+		t.Run(name, func(t *testing.T) {
+			f := func(xs []*autograd.Var) *autograd.Var {
+				shift := xs[0]
+				return penalty(func(in *autograd.Var) *autograd.Var {
+					return goldenCritic(xs[1:])(autograd.Add(in, shift))
+				})
+			}
+			in := append([]*tensor.Tensor{tensor.Zeros(4, 2)}, weights...)
+			require.NoError(t, autograd.GradCheck(name, f, in, autograd.DefaultTolerance))
+			require.NoError(t, autograd.GradGradCheck(name, f, in, autograd.DefaultTolerance))
+		})
+	}
+}
+
 func TestGradientPenaltyShapeMismatch(t *testing.T) {
 	w := autograd.Param(tensor.New([]float64{3, 4}, 2, 1))
 	assert.PanicsWithError(t, "gan: GradientPenalty: shape mismatch real (2,2), fake (3,2)", func() {
