@@ -1,6 +1,10 @@
 package autograd
 
-import "ganbook/tensor"
+import (
+	"slices"
+
+	"ganbook/tensor"
+)
 
 // ---- Reductions and broadcasting --------------------------------------------------
 //
@@ -111,22 +115,10 @@ func BroadcastTo(x *Var, shape ...int) *Var {
 // SumTo sums x down to shape, the adjoint of BroadcastTo. It returns x
 // itself when the shapes already agree.
 func SumTo(x *Var, shape ...int) *Var {
-	if sameShape(x.Value.Shape(), shape) {
+	if slices.Equal(x.Value.Shape(), shape) {
 		return x
 	}
 	return newOp(tensor.SumTo(x.Value, shape...), "SumTo", []*Var{x}, func(g *Var, _ []bool) []*Var {
 		return []*Var{BroadcastTo(g, x.Value.Shape()...)}
 	})
-}
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -17,6 +17,7 @@ package tensor
 
 import (
 	"fmt"
+	"slices"
 	"sync"
 )
 
@@ -163,7 +164,7 @@ func Col2Im(cols *Tensor, n, c, h, w int, g ConvGeom) *Tensor {
 	image := []int{n, c, h, w}
 	oh, ow := g.outSize("Col2Im", image)
 	rows, plane := c*g.KH*g.KW, oh*ow
-	if n < 0 || c < 0 || !shapesEqual(cols.shape, []int{n, rows, plane}) {
+	if n < 0 || c < 0 || !slices.Equal(cols.shape, []int{n, rows, plane}) {
 		panicf(ErrShape, "Col2Im", "cols %s for image %s with %v; want %s",
 			FormatShape(cols.shape), FormatShape(image), g, FormatShape([]int{n, rows, plane}))
 	}

@@ -1,6 +1,9 @@
 package tensor
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // ---- Broadcasting -----------------------------------------------------------
 //
@@ -104,7 +107,7 @@ type rowFunc func(dst, x, y []float64, xs, ys int)
 
 // binary applies row over the broadcast of a and b into a new tensor.
 func binary(op string, a, b *Tensor, row rowFunc) *Tensor {
-	if shapesEqual(a.shape, b.shape) { // the common case: one flat row
+	if slices.Equal(a.shape, b.shape) { // the common case: one flat row
 		out := empty(a.shape)
 		row(out.data, a.data, b.data, 1, 1)
 		return out
@@ -295,7 +298,7 @@ func Equal(a, b *Tensor) *Tensor {
 // Where returns a where cond ≠ 0 and b elsewhere. The three shapes must be
 // equal (use BroadcastTo first otherwise); it panics with ErrShape if not.
 func Where(cond, a, b *Tensor) *Tensor {
-	if !shapesEqual(cond.shape, a.shape) || !shapesEqual(a.shape, b.shape) {
+	if !slices.Equal(cond.shape, a.shape) || !slices.Equal(a.shape, b.shape) {
 		panicf(ErrShape, "Where", "%s, %s, %s", FormatShape(cond.shape), FormatShape(a.shape), FormatShape(b.shape))
 	}
 	out := empty(a.shape)

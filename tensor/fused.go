@@ -1,6 +1,9 @@
 package tensor
 
-import "math"
+import (
+	"math"
+	"slices"
+)
 
 // ---- Fused kernels for the layers where the time goes ---------------------------
 //
@@ -295,7 +298,7 @@ func batchNormDims(op string, x *Tensor, gamma, beta []float64) (outer, f, inner
 // checkSame panics with ErrShape, naming op, unless a and b have the same
 // shape.
 func checkSame(op string, a, b *Tensor) {
-	if !shapesEqual(a.shape, b.shape) {
+	if !slices.Equal(a.shape, b.shape) {
 		panicf(ErrShape, op, "%s and %s", FormatShape(a.shape), FormatShape(b.shape))
 	}
 }

@@ -120,7 +120,7 @@ func BroadcastTo(t *Tensor, shape ...int) *Tensor {
 	if !broadcastsTo(t.shape, shape) {
 		panicf(ErrShape, "BroadcastTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 	}
-	if shapesEqual(t.shape, shape) {
+	if slices.Equal(t.shape, shape) {
 		return t.Clone()
 	}
 	out := empty(shape)
@@ -145,7 +145,7 @@ func SumTo(t *Tensor, shape ...int) *Tensor {
 	if !broadcastsTo(shape, t.shape) {
 		panicf(ErrShape, "SumTo", "%s to %s", FormatShape(t.shape), FormatShape(shape))
 	}
-	if shapesEqual(t.shape, shape) {
+	if slices.Equal(t.shape, shape) {
 		return t.Clone()
 	}
 	lead := len(t.shape) - len(shape)

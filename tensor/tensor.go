@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"math/rand/v2"
+	"slices"
 	"strings"
 )
 
@@ -178,7 +179,7 @@ func (t *Tensor) Clone() *Tensor {
 }
 
 // SameShape reports whether a and b have identical shapes.
-func SameShape(a, b *Tensor) bool { return shapesEqual(a.shape, b.shape) }
+func SameShape(a, b *Tensor) bool { return slices.Equal(a.shape, b.shape) }
 
 // CopyFrom overwrites t's values with src's. It panics with ErrShape unless
 // the two have the same number of elements.
@@ -250,18 +251,6 @@ func normAxis(op string, axis, dims int) int {
 		axis += dims
 	}
 	return axis
-}
-
-func shapesEqual(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // numel returns the product of a shape's dimensions.

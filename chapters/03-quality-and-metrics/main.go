@@ -86,13 +86,11 @@ type config struct {
 	k      int
 }
 
-// Drawn digits: the GAN's training set. The test set (testDigits) gives
-// the real reference, its first EvalSamples digits, and the collapsed
-// "generator", the first EvalSamples 0s and 1s after them.
-const (
-	trainDigits = 20000
-	gridCols    = 12 // images per row of samples_over_training.png
-)
+// The drawn digits' test set (testDigits) gives the real reference, its
+// first EvalSamples digits, and the collapsed "generator", the first
+// EvalSamples 0s and 1s after them; the training set has
+// gan.DrawnTrainDigits.
+const gridCols = 12 // images per row of samples_over_training.png
 
 // testDigits is how many test digits are drawn for n evaluation images:
 // ten per image. data.Digits draws every class equally often, so 2n of
@@ -112,7 +110,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.k, "k", cfg.k, "neighbours that set a ball's radius in precision and recall (the paper's 3)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits(cfg.budget.EvalSamples), fmt.Sprintf("-eval-samples %d", cfg.budget.EvalSamples)),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(gan.DrawnTrainDigits, testDigits(cfg.budget.EvalSamples), fmt.Sprintf("-eval-samples %d", cfg.budget.EvalSamples)),
 				chapter.Need{What: fmt.Sprintf("the evaluations' grids (-steps %d, -eval-every %d)", f.Steps, cfg.budget.EvalEvery),
 					Bytes: float64(f.Steps/cfg.budget.EvalEvery+2) * gridCols * gan.DigitSize * gan.DigitSize * 8})
 		})
@@ -183,7 +181,7 @@ func run(env chapter.Env, cfg config) error {
 	// The real reference: n test digits, in the classifier's feature space
 	// (N, 64). The floor: n training digits against it, what a perfect
 	// generator would score with n images.
-	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits(n)) // check made sure of n 0s and 1s after the first n
+	digits := cfg.digits.Set(env.Seed, gan.DrawnTrainDigits, testDigits(n)) // check made sure of n 0s and 1s after the first n
 	net := digitnet.Load()
 	realF := net.Features(tensor.Slice(digits.Test, 0, 0, n))   // (n, 64)
 	trainF := net.Features(tensor.Slice(digits.Train, 0, 0, n)) // (n, 64)

@@ -90,12 +90,11 @@ type config struct {
 	phases      string // progressive growing's schedule
 }
 
-// Drawn digits: the training set, and the test set whose first
-// EvalSamples are the real reference.
+// Drawn digits: gan.DrawnTrainDigits for training, and a test set whose
+// first EvalSamples are the real reference.
 const (
-	trainDigits = 20000
-	testDigits  = 2000
-	gridCols    = 10
+	testDigits = 2000
+	gridCols   = 10
 )
 
 var spec = chapter.Spec{
@@ -125,7 +124,7 @@ var spec = chapter.Spec{
 			k := float64(cfg.refineNoise)
 			refiner := chapter.Need{What: fmt.Sprintf("the stacked refiner's noise maps (-refine-noise %d)", cfg.refineNoise),
 				Bytes: (24*float64(b.Batch)+float64(b.EvalSamples))*k*64*8 + 4*float64(b.Width)*k*9*8}
-			return append(b.Memory(f.Steps), refiner, cfg.digits.Memory(trainDigits, testDigits, "the chapter's fixed numbers"))
+			return append(b.Memory(f.Steps), refiner, cfg.digits.Memory(gan.DrawnTrainDigits, testDigits, "the chapter's fixed numbers"))
 		})
 		return func(env chapter.Env) error { return run(env, cfg) }
 	},
@@ -444,7 +443,7 @@ type runResult struct {
 func run(env chapter.Env, cfg config) error {
 	b := cfg.budget
 	n := b.EvalSamples
-	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits)
+	digits := cfg.digits.Set(env.Seed, gan.DrawnTrainDigits, testDigits)
 	net := digitnet.Load()
 	reference := tensor.Slice(digits.Test, 0, 0, n)
 	fid := newFID(net, reference)

@@ -68,13 +68,10 @@ type config struct {
 	splits  int // the reference code's 10
 }
 
-// Drawn digits: the DCGAN's training set, as in chapters 03, 12 and 17
-// (the test set is the real set, -is-samples digits); and the digit of the
-// one-class set.
-const (
-	trainDigits = 20000
-	oneClass    = 3
-)
+// The digit of the one-class set. (Drawn digits: gan.DrawnTrainDigits for
+// training, as in chapters 03, 12 and 17; the test set is the real set,
+// -is-samples digits.)
+const oneClass = 3
 
 var spec = chapter.Spec{
 	Name:     "16-inception-score",
@@ -88,7 +85,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.splits, "splits", cfg.splits, "splits of each set (the reference code's 10)", 1)
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, cfg.samples, fmt.Sprintf("-is-samples %d", cfg.samples)),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(gan.DrawnTrainDigits, cfg.samples, fmt.Sprintf("-is-samples %d", cfg.samples)),
 				chapter.Need{What: fmt.Sprintf("five scored sets (-is-samples %d)", cfg.samples),
 					Bytes: 5 * float64(cfg.samples) * (gan.DigitSize*gan.DigitSize + 2*digitnet.Classes) * 8})
 		})
@@ -131,7 +128,7 @@ func run(env chapter.Env, cfg config) error {
 	// Chapter 03's recipe (gan.DCGANGame is its game), scored as it trains on
 	// the fixed evaluation images in one split.
 	net := digitnet.Load()
-	digits := cfg.digits.Set(env.Seed, trainDigits, n) // the first n test digits are the real set
+	digits := cfg.digits.Set(env.Seed, gan.DrawnTrainDigits, n) // the first n test digits are the real set
 	eval := func(_ int, _ *gan.Images, samples *tensor.Tensor) []gan.Quantity {
 		is, _ := metrics.InceptionScore(net.Probs(samples), 1)
 		return []gan.Quantity{{Name: "IS", Value: is}}

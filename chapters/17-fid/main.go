@@ -91,9 +91,8 @@ func biasSizes(n int) []int { return []int{n / 4, n / 2, n, 3 * n / 2, 2 * n, 5 
 const biasDraws = 5
 
 const (
-	oneClass    = 3 // the digit of the one-class set
-	trainDigits = 20000
-	gridCols    = 12 // images per row of samples_over_training.png (fewer if -eval-samples is smaller)
+	oneClass = 3  // the digit of the one-class set
+	gridCols = 12 // images per row of samples_over_training.png (fewer if -eval-samples is smaller)
 )
 
 var spec = chapter.Spec{
@@ -111,7 +110,7 @@ var spec = chapter.Spec{
 		fs.Check(func() error { return check(cfg) })
 		fs.Memory(func(f chapter.Flags) []chapter.Need {
 			largest := max(cfg.reference, 5*cfg.samples/2, cfg.budget.EvalSamples)
-			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(trainDigits, testDigits(cfg), fmt.Sprintf("-fid-samples %d", cfg.samples)),
+			return append(cfg.budget.Memory(f.Steps), cfg.digits.Memory(gan.DrawnTrainDigits, testDigits(cfg), fmt.Sprintf("-fid-samples %d", cfg.samples)),
 				chapter.Need{What: fmt.Sprintf("the compared sets (-fid-samples %d, -reference %d)", cfg.samples, cfg.reference),
 					Bytes: float64(14*cfg.samples+cfg.reference+2*largest) * (gan.DigitSize*gan.DigitSize + digitnet.Features) * 8})
 		})
@@ -127,7 +126,7 @@ func testDigits(cfg config) int { return slices.Max(biasSizes(cfg.samples)) }
 
 // check refuses flags that do not fit the digits there are.
 func check(cfg config) error {
-	train, test := trainDigits, testDigits(cfg)
+	train, test := gan.DrawnTrainDigits, testDigits(cfg)
 	if set := cfg.digits.MNIST(); set != nil {
 		train, test = set.Train.Dim(0), set.Test.Dim(0)
 	}
@@ -147,7 +146,7 @@ func check(cfg config) error {
 func run(env chapter.Env, cfg config) error {
 	n := cfg.samples
 	net := digitnet.Load()
-	digits := cfg.digits.Set(env.Seed, trainDigits, testDigits(cfg))
+	digits := cfg.digits.Set(env.Seed, gan.DrawnTrainDigits, testDigits(cfg))
 
 	// ---- 1. The real statistics -----------------------------------------------------------
 	// μ_r (64) and Σ_r (64, 64) of the reference training digits' features.

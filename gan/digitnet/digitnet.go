@@ -43,6 +43,7 @@ import (
 	_ "embed"
 	"fmt"
 	"math/rand/v2"
+	"slices"
 
 	"ganbook/autograd"
 	"ganbook/layers"
@@ -231,7 +232,7 @@ func Decode(file []byte) (*Net, map[string]string, error) {
 		if !ok {
 			return nil, nil, fmt.Errorf("digitnet: the file has no tensor %q", p.Name)
 		}
-		if !equalShapes(t.Shape(), p.Var.Value.Shape()) {
+		if !slices.Equal(t.Shape(), p.Var.Value.Shape()) {
 			return nil, nil, fmt.Errorf("digitnet: tensor %q is %s, want %s", p.Name,
 				tensor.FormatShape(t.Shape()), tensor.FormatShape(p.Var.Value.Shape()))
 		}
@@ -252,18 +253,6 @@ func (n *Net) Encode(meta map[string]string) ([]byte, error) {
 		return nil, err
 	}
 	return b.Bytes(), nil
-}
-
-func equalShapes(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // Embedded returns the bytes of the embedded weights.safetensors.

@@ -128,7 +128,7 @@ func checkFunctional(op string, params, grads []*autograd.Var) {
 		panicf(tensor.ErrArgument, op, "%d parameters, %d gradients", len(params), len(grads))
 	}
 	for i, p := range params {
-		if g := grads[i]; g != nil && !sameShape(p.Value, g.Value) {
+		if g := grads[i]; g != nil && !tensor.SameShape(p.Value, g.Value) {
 			panicf(tensor.ErrShape, op, "parameter %d has shape %s, its gradient %s",
 				i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(g.Value.Shape()))
 		}
@@ -148,7 +148,7 @@ func momentsOf(op, name string, moments, params []*autograd.Var) []*autograd.Var
 		panicf(tensor.ErrArgument, op, "%d parameters, %d values of %s", len(params), len(moments), name)
 	}
 	for i, p := range params {
-		if !sameShape(p.Value, moments[i].Value) {
+		if !tensor.SameShape(p.Value, moments[i].Value) {
 			panicf(tensor.ErrShape, op, "parameter %d has shape %s, its %s %s",
 				i, tensor.FormatShape(p.Value.Shape()), name, tensor.FormatShape(moments[i].Value.Shape()))
 		}

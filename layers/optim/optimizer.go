@@ -102,23 +102,11 @@ func (o *base) gradOf(i int) []float64 {
 	if p.Grad == nil {
 		return nil
 	}
-	if !sameShape(p.Value, p.Grad) {
+	if !tensor.SameShape(p.Value, p.Grad) {
 		panicf(tensor.ErrShape, o.name+".Step", "parameter %d has shape %s, its gradient %s",
 			i, tensor.FormatShape(p.Value.Shape()), tensor.FormatShape(p.Grad.Shape()))
 	}
 	return p.Grad.Data()
-}
-
-func sameShape(a, b *tensor.Tensor) bool {
-	if a.Dims() != b.Dims() {
-		return false
-	}
-	for d := range a.Dims() {
-		if a.Dim(d) != b.Dim(d) {
-			return false
-		}
-	}
-	return true
 }
 
 // State lists "<kind>.step" (a scalar) and then, slot by slot, one tensor
@@ -165,7 +153,7 @@ func (o *base) LoadState(state []layers.Buffer) error {
 		switch {
 		case !ok:
 			problems = append(problems, fmt.Sprintf("missing %q", w.Name))
-		case !sameShape(t, w.Tensor):
+		case !tensor.SameShape(t, w.Tensor):
 			problems = append(problems, fmt.Sprintf("%q has shape %s, want %s",
 				w.Name, tensor.FormatShape(t.Shape()), tensor.FormatShape(w.Tensor.Shape())))
 		}
