@@ -1,6 +1,7 @@
 package gan
 
 import (
+	"fmt"
 	"math"
 	"math/rand/v2"
 
@@ -38,6 +39,21 @@ func ClipBound(width int) float64 {
 		panicf(tensor.ErrArgument, "ClipBound", "width %d", width)
 	}
 	return 0.16 * 64 / float64(width)
+}
+
+// MaxClip is the largest clipping bound a chapter accepts (-clip): no
+// weight of a default-initialised layer reaches 1, so a larger bound clips
+// nothing, while ClipLR would still multiply the critic's rate by c/0.01.
+const MaxClip = 1.0
+
+// CheckClipFlag returns an error naming -clip if c, a clipping bound given
+// on the command line (0 for ClipBound's rule), is negative, not finite or
+// above MaxClip; nil otherwise.
+func CheckClipFlag(c float64) error {
+	if !(c >= 0 && c <= MaxClip) {
+		return fmt.Errorf("-clip must be between 0 (the width rule) and %g, got %g", MaxClip, c)
+	}
+	return nil
 }
 
 // ClipLR is the critic's learning rate under the clipping bound c for a

@@ -95,6 +95,7 @@ var spec = chapter.Spec{
 		fs.Int(&cfg.batch, "batch", cfg.batch, "batch size", 1)
 		fs.Int(&cfg.boost, "boost", cfg.boost, "critic updates in the first 25 steps and every 500th (the paper's code: 100)", 1)
 		fs.Float(&cfg.clip, "clip", cfg.clip, "weight clipping bound c (0: 10.24/-hidden, 0.16 at 64 units; the paper: 0.01)", chapter.NonNegative)
+		fs.Check(func() error { return gan.CheckClipFlag(cfg.clip) })
 		fs.Float(&cfg.lr, "lr", cfg.lr, "the generator's RMSprop learning rate; the critic's is lr·c/0.01", chapter.Positive)
 		fs.Int(&cfg.evalEvery, "eval-every", cfg.evalEvery, "steps between evaluations", 1)
 		fs.Memory(func(f chapter.Flags) []chapter.Need { return memory(cfg, f.Steps) })

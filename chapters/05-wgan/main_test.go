@@ -54,6 +54,7 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-lr", "NaN"}, Want: "05-wgan: -lr must be positive and finite, got NaN\n"},
 		chaptertest.BadValue{Args: []string{"-clip", "Inf"}, Want: "05-wgan: -clip must be non-negative and finite, got +Inf\n"},
 		chaptertest.BadValue{Args: []string{"-clip", "-0.01"}, Want: "05-wgan: -clip must be non-negative and finite, got -0.01\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "1e300"}, Want: "05-wgan: -clip must be between 0 (the width rule) and 1, got 1e+300\n"},
 		chaptertest.BadValue{Args: []string{"-hidden", "1000000"}, Want: "05-wgan: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-batch", "100000000"}, Want: "05-wgan: these flags need about …"},
 	)

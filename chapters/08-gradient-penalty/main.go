@@ -89,6 +89,7 @@ var spec = chapter.Spec{
 	Setup: func(fs *chapter.FlagSet) func(chapter.Env) error {
 		cfg := config{budget: gan.DefaultToyBudget(), draganLambda: 10, g8Steps: 600}
 		fs.Float(&cfg.clip, "clip", cfg.clip, "WGAN-clip's weight clipping bound c (0: 10.24/-width, 0.32 at 32 units, as chapter 05; the paper: 0.01)", chapter.NonNegative)
+		fs.Check(func() error { return gan.CheckClipFlag(cfg.clip) })
 		cfg.budget.RegisterFlags(fs)
 		fs.Float(&cfg.draganLambda, "dragan-lambda", cfg.draganLambda, "DRAGAN penalty weight λ", chapter.NonNegative)
 		fs.Int(&cfg.g8Steps, "g8-steps", cfg.g8Steps, "generator steps on the 8 Gaussians", 1)

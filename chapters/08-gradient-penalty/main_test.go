@@ -58,6 +58,7 @@ func TestBadFlags(t *testing.T) {
 		chaptertest.BadValue{Args: []string{"-eval-every", "0"}, Want: "08-gradient-penalty: -eval-every must be at least 1, got 0\n"},
 		chaptertest.BadValue{Args: []string{"-dragan-lambda", "Inf"}, Want: "08-gradient-penalty: -dragan-lambda must be non-negative and finite, got +Inf\n"},
 		chaptertest.BadValue{Args: []string{"-clip", "-0.01"}, Want: "08-gradient-penalty: -clip must be non-negative and finite, got -0.01\n"},
+		chaptertest.BadValue{Args: []string{"-clip", "1.5"}, Want: "08-gradient-penalty: -clip must be between 0 (the width rule) and 1, got 1.5\n"},
 		chaptertest.BadValue{Args: []string{"-width", "1000000"}, Want: "08-gradient-penalty: these flags need about …"},
 		chaptertest.BadValue{Args: []string{"-g8-steps", "1e12"}, Want: "08-gradient-penalty: these flags need about …"},
 	)
